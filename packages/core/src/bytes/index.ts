@@ -1,0 +1,3 @@
+export * from './reader.ts';
+export * from './writer.ts';
+export * from './util.ts';
