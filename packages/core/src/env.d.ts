@@ -2,11 +2,12 @@
 // without the DOM or Node type libraries; these exist on Node, Deno and browsers.
 export {};
 declare global {
-  class TextEncoder {
+  interface TextEncoder {
     encode(input?: string): Uint8Array;
   }
-  class TextDecoder {
-    constructor(label?: string, options?: { fatal?: boolean });
+  interface TextDecoder {
     decode(input?: Uint8Array): string;
   }
+  var TextEncoder: { new (): TextEncoder };
+  var TextDecoder: { new (label?: string, options?: { fatal?: boolean }): TextDecoder };
 }
