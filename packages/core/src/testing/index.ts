@@ -1,0 +1,1 @@
+export * from './rfc8448.ts';
