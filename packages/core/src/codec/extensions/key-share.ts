@@ -1,0 +1,82 @@
+/**
+ * key_share, RFC 8446 §4.2.8:
+ *
+ *   struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry;
+ *   struct { KeyShareEntry client_shares<0..2^16-1>; } KeyShareClientHello;
+ *   struct { NamedGroup selected_group; } KeyShareHelloRetryRequest;
+ *   struct { KeyShareEntry server_share; } KeyShareServerHello;
+ */
+import type { ByteReader } from '../../bytes/reader.ts';
+import { ByteWriter } from '../../bytes/writer.ts';
+import { TlsError } from '../../errors/tls-error.ts';
+import { nameOf } from '../enums.ts';
+import { checkLength, checkUint, decodeWhole, usage } from '../internal.ts';
+
+/** One key share: the group and the public value (a copy). */
+export interface KeyShareEntry {
+  group: number;
+  keyExchange: Uint8Array;
+}
+
+function writeEntry(w: ByteWriter, e: KeyShareEntry): void {
+  checkUint(e.group, 16, 'key_share group');
+  checkLength(e.keyExchange, 1, 0xffff, 'key_share key_exchange');
+  w.u16(e.group).vec16(e.keyExchange);
+}
+
+function readEntry(r: ByteReader): KeyShareEntry {
+  return { group: r.u16(), keyExchange: r.vec16(1) };
+}
+
+/** Encode the ClientHello form: the list of offered shares (may be empty, groups distinct). */
+export function encodeKeyShareClientHello(entries: readonly KeyShareEntry[]): Uint8Array {
+  usage(new Set(entries.map((e) => e.group)).size === entries.length, 'key_share: duplicate group');
+  const w = new ByteWriter(64);
+  w.prefixed(2, (list) => {
+    for (const e of entries) writeEntry(list, e);
+  });
+  return w.finish();
+}
+
+/**
+ * Decode the ClientHello form. An empty key_exchange → `decode_error`; two shares for one
+ * group → `illegal_parameter` (RFC 8446 §4.2.8). The list may be empty (the client asks for an
+ * HelloRetryRequest).
+ */
+export function decodeKeyShareClientHello(data: Uint8Array): KeyShareEntry[] {
+  return decodeWhole(data, 'key_share', (r) => {
+    const list = r.sub16('key_share client_shares');
+    const out: KeyShareEntry[] = [];
+    const seen = new Set<number>();
+    while (!list.atEnd) {
+      const e = readEntry(list);
+      if (seen.has(e.group)) throw new TlsError('illegal_parameter', `key_share: two shares for group ${nameOf.namedGroup(e.group)}`);
+      seen.add(e.group);
+      out.push(e);
+    }
+    return out;
+  });
+}
+
+/** Encode the ServerHello form: the server's one share. */
+export function encodeKeyShareServerHello(entry: KeyShareEntry): Uint8Array {
+  const w = new ByteWriter(4 + entry.keyExchange.length);
+  writeEntry(w, entry);
+  return w.finish();
+}
+
+/** Decode the ServerHello form: exactly one entry with a non-empty key_exchange. */
+export function decodeKeyShareServerHello(data: Uint8Array): KeyShareEntry {
+  return decodeWhole(data, 'key_share', readEntry);
+}
+
+/** Encode the HelloRetryRequest form: the selected group. */
+export function encodeKeyShareHelloRetryRequest(group: number): Uint8Array {
+  checkUint(group, 16, 'key_share selected_group');
+  return Uint8Array.of(group >>> 8, group & 0xff);
+}
+
+/** Decode the HelloRetryRequest form: exactly 2 bytes. */
+export function decodeKeyShareHelloRetryRequest(data: Uint8Array): number {
+  return decodeWhole(data, 'key_share', (r) => r.u16());
+}
