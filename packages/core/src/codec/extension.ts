@@ -9,7 +9,7 @@ import type { ByteReader } from '../bytes/reader.ts';
 import type { ByteWriter } from '../bytes/writer.ts';
 import { TlsError } from '../errors/tls-error.ts';
 import { nameOf } from './enums.ts';
-import { checkLength, checkUint, usage } from './internal.ts';
+import { checkLength, checkUint, usage, writeSection } from './internal.ts';
 
 /** One extension: its code point and its still-encoded `extension_data`. */
 export interface Extension {
@@ -47,7 +47,7 @@ export function encodeExtensions(w: ByteWriter, exts: readonly Extension[]): voi
     usage(!seen.has(e.type), `duplicate extension ${nameOf.extensionType(e.type)}`);
     seen.add(e.type);
   }
-  w.prefixed(2, (inner) => {
+  writeSection(w, 2, 'extension block', (inner) => {
     for (const e of exts) inner.u16(e.type).vec16(e.data);
   });
 }

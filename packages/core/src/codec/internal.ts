@@ -2,8 +2,8 @@
  * Helpers shared by the codec's encoders and decoders. Not part of the public surface.
  */
 import { ByteReader } from '../bytes/reader.ts';
-import { TlsError } from '../errors/tls-error.ts';
-import { UsageError } from '../errors/tls-error.ts';
+import { ByteWriter } from '../bytes/writer.ts';
+import { TlsError, UsageError } from '../errors/tls-error.ts';
 
 /** Encoder input check: our own caller passed something that cannot go on the wire. */
 export function usage(condition: boolean, message: string): asserts condition {
@@ -18,11 +18,6 @@ export function checkUint(value: number, bits: 8 | 16 | 24 | 32, what: string): 
 /** Encoder input check for an opaque vector length. */
 export function checkLength(bytes: Uint8Array, min: number, max: number, what: string): void {
   usage(bytes.length >= min && bytes.length <= max, `${what}: length ${bytes.length} outside ${min}..${max}`);
-}
-
-/** A reader over an extension's or message's whole data, named for error messages. */
-export function reader(data: Uint8Array, what: string): ByteReader {
-  return new ByteReader(data, what);
 }
 
 /**
@@ -61,4 +56,16 @@ export function decodeWhole<T>(data: Uint8Array, what: string, body: (r: ByteRea
   const out = body(r);
   r.end();
   return out;
+}
+
+/**
+ * Write a length-prefixed section built by `body`, refusing (with `UsageError`) a section too
+ * long for its prefix instead of the writer's RangeError.
+ */
+export function writeSection(w: ByteWriter, prefixBytes: 1 | 2 | 3, what: string, body: (inner: ByteWriter) => void): void {
+  const inner = new ByteWriter();
+  body(inner);
+  const max = 2 ** (8 * prefixBytes) - 1;
+  usage(inner.length <= max, `${what}: ${inner.length} bytes exceed the ${max}-byte limit`);
+  w.prefixed(prefixBytes, (outer) => outer.bytes(inner.finish()));
 }

@@ -234,3 +234,12 @@ describe('pre_shared_key', () => {
     expect(toHex(fakeMessage.subarray(fakeMessage.length - n, fakeMessage.length - n + 3))).toBe('005220');
   });
 });
+
+describe('encoders refuse oversized input with UsageError', () => {
+  it('lists longer than their length prefix', () => {
+    expect(() => encodeCertificateAuthorities([seq(40000), seq(40000)])).toThrow(UsageError);
+    expect(() => encodeKeyShareClientHello([{ group: 1, keyExchange: seq(40000) }, { group: 2, keyExchange: seq(40000) }])).toThrow(UsageError);
+    expect(() => encodeProtocolNameList(Array.from({ length: 300 }, () => seq(255)))).toThrow(UsageError);
+    expect(() => encodeCookie(seq(0x10000))).toThrow(UsageError);
+  });
+});

@@ -131,6 +131,11 @@ describe('extension blocks', () => {
     expectAlert(() => decodeExtensions(new ByteReader(Uint8Array.of(0, 4, 0, 0, 0, 1))), 'decode_error');
   });
 
+  it('encoder refuses a block longer than 2^16-1 bytes', () => {
+    const exts = [1, 2].map((type) => ({ type, data: seq(40000) }));
+    expect(() => encodeExtensions(new ByteWriter(), exts)).toThrow(UsageError);
+  });
+
   it('encoder refuses duplicates (a caller bug, not a peer error)', () => {
     const e = { type: ExtensionType.cookie, data: seq(1) };
     expect(() => encodeExtensions(new ByteWriter(), [e, e])).toThrow(UsageError);

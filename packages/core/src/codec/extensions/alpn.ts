@@ -8,14 +8,14 @@
  */
 import { ByteWriter } from '../../bytes/writer.ts';
 import { TlsError } from '../../errors/tls-error.ts';
-import { checkLength, decodeWhole, usage } from '../internal.ts';
+import { checkLength, decodeWhole, usage, writeSection } from '../internal.ts';
 
 /** Encode a ProtocolNameList: non-empty, each name 1..255 bytes. */
 export function encodeProtocolNameList(names: readonly Uint8Array[]): Uint8Array {
   usage(names.length >= 1, 'application_layer_protocol_negotiation: no protocol names');
   for (const n of names) checkLength(n, 1, 0xff, 'application_layer_protocol_negotiation name');
   const w = new ByteWriter(64);
-  w.prefixed(2, (list) => {
+  writeSection(w, 2, 'application_layer_protocol_negotiation', (list) => {
     for (const n of names) list.vec8(n);
   });
   return w.finish();

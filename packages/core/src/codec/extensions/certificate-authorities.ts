@@ -7,14 +7,14 @@
  * Each name is a DER-encoded X.501 Name, kept opaque here.
  */
 import { ByteWriter } from '../../bytes/writer.ts';
-import { checkLength, decodeWhole, usage } from '../internal.ts';
+import { checkLength, decodeWhole, usage, writeSection } from '../internal.ts';
 
 /** Encode a non-empty list of DER distinguished names. */
 export function encodeCertificateAuthorities(names: readonly Uint8Array[]): Uint8Array {
   usage(names.length >= 1, 'certificate_authorities: no names');
   for (const n of names) checkLength(n, 1, 0xffff, 'certificate_authorities name');
   const w = new ByteWriter(256);
-  w.prefixed(2, (list) => {
+  writeSection(w, 2, 'certificate_authorities', (list) => {
     for (const n of names) list.vec16(n);
   });
   return w.finish();

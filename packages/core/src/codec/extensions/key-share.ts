@@ -10,7 +10,7 @@ import type { ByteReader } from '../../bytes/reader.ts';
 import { ByteWriter } from '../../bytes/writer.ts';
 import { TlsError } from '../../errors/tls-error.ts';
 import { nameOf } from '../enums.ts';
-import { checkLength, checkUint, decodeWhole, usage } from '../internal.ts';
+import { checkLength, checkUint, decodeWhole, usage, writeSection } from '../internal.ts';
 
 /** One key share: the group and the public value (a copy). */
 export interface KeyShareEntry {
@@ -32,7 +32,7 @@ function readEntry(r: ByteReader): KeyShareEntry {
 export function encodeKeyShareClientHello(entries: readonly KeyShareEntry[]): Uint8Array {
   usage(new Set(entries.map((e) => e.group)).size === entries.length, 'key_share: duplicate group');
   const w = new ByteWriter(64);
-  w.prefixed(2, (list) => {
+  writeSection(w, 2, 'key_share', (list) => {
     for (const e of entries) writeEntry(list, e);
   });
   return w.finish();

@@ -8,7 +8,7 @@
  *   struct { OIDFilter filters<0..2^16-1>; } OIDFilterExtension;
  */
 import { ByteWriter } from '../../bytes/writer.ts';
-import { checkLength, decodeWhole } from '../internal.ts';
+import { checkLength, decodeWhole, writeSection } from '../internal.ts';
 
 /** One filter: a DER OID (content bytes as on the wire) and the DER extension values it requires. */
 export interface OidFilter {
@@ -19,7 +19,7 @@ export interface OidFilter {
 /** Encode an OIDFilterExtension (the list may be empty). */
 export function encodeOidFilters(filters: readonly OidFilter[]): Uint8Array {
   const w = new ByteWriter(64);
-  w.prefixed(2, (list) => {
+  writeSection(w, 2, 'oid_filters', (list) => {
     for (const f of filters) {
       checkLength(f.certificateExtensionOid, 1, 0xff, 'oid_filters certificate_extension_oid');
       checkLength(f.certificateExtensionValues, 0, 0xffff, 'oid_filters certificate_extension_values');

@@ -20,7 +20,7 @@
  */
 import { ByteWriter } from '../../bytes/writer.ts';
 import { TlsError } from '../../errors/tls-error.ts';
-import { checkLength, checkUint, decodeWhole, usage } from '../internal.ts';
+import { checkLength, checkUint, decodeWhole, usage, writeSection } from '../internal.ts';
 
 /** One offered PSK identity. */
 export interface PskIdentity {
@@ -50,7 +50,7 @@ export function encodePskBinders(binders: readonly Uint8Array[]): Uint8Array {
   usage(binders.length >= 1, 'pre_shared_key: no binders');
   for (const b of binders) checkLength(b, MIN_BINDER_LENGTH, MAX_BINDER_LENGTH, 'pre_shared_key binder');
   const w = new ByteWriter(pskBindersLength(binders));
-  w.prefixed(2, (list) => {
+  writeSection(w, 2, 'pre_shared_key', (list) => {
     for (const b of binders) list.vec8(b);
   });
   return w.finish();
@@ -73,7 +73,7 @@ export function encodePreSharedKeyClientHello(offered: OfferedPsks): Uint8Array 
   usage(offered.identities.length === offered.binders.length, 'pre_shared_key: identities and binders differ in number');
   const binders = encodePskBinders(offered.binders);
   const w = new ByteWriter(64 + binders.length);
-  w.prefixed(2, (list) => {
+  writeSection(w, 2, 'pre_shared_key', (list) => {
     for (const id of offered.identities) {
       checkLength(id.identity, 1, 0xffff, 'pre_shared_key identity');
       checkUint(id.obfuscatedTicketAge, 32, 'pre_shared_key obfuscated_ticket_age');

@@ -16,7 +16,7 @@
  */
 import { ByteWriter } from '../../bytes/writer.ts';
 import { decodeExtensions, encodeExtensions, type Extension } from '../extension.ts';
-import { checkLength, decodeWhole } from '../internal.ts';
+import { checkLength, decodeWhole, writeSection } from '../internal.ts';
 
 /** One certificate (DER bytes, a copy) and its per-certificate extensions. */
 export interface CertificateEntry {
@@ -36,7 +36,7 @@ export function encodeCertificate(c: Certificate): Uint8Array {
   for (const e of c.certificateList) checkLength(e.certData, 1, 0xffffff, 'Certificate cert_data');
   const w = new ByteWriter(2048);
   w.vec8(c.certificateRequestContext);
-  w.prefixed(3, (list) => {
+  writeSection(w, 3, 'Certificate certificate_list', (list) => {
     for (const e of c.certificateList) {
       list.vec24(e.certData);
       encodeExtensions(list, e.extensions);
