@@ -34,8 +34,9 @@ export interface OfferedPsks {
   binders: Uint8Array[];
 }
 
-/** Shortest and longest PskBinderEntry (RFC 8446 §4.2.11). */
+/** Shortest PskBinderEntry (RFC 8446 §4.2.11). */
 export const MIN_BINDER_LENGTH = 32;
+/** Longest PskBinderEntry (RFC 8446 §4.2.11). */
 export const MAX_BINDER_LENGTH = 255;
 
 /** Bytes the binders part (`PskBinderEntry binders<33..2^16-1>` with its u16 prefix) takes on the wire. */
