@@ -1,5 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+// Node 20 lacks Map.groupBy, which vitest 5's default reporter uses to print failures.
+// This config runs in the main process, where the reporter lives.
+if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== 'function') {
+  Object.defineProperty(Map, 'groupBy', {
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const out = new Map<K, T[]>();
+      let i = 0;
+      for (const item of items) {
+        const k = key(item, i++);
+        const list = out.get(k);
+        if (list) list.push(item);
+        else out.set(k, [item]);
+      }
+      return out;
+    },
+    configurable: true,
+    writable: true,
+  });
+}
+
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
