@@ -1,0 +1,276 @@
+import { ContentType, HandshakeType } from '../codec/enums.ts';
+import type { Aead } from '../crypto/provider.ts';
+import { TlsError, UsageError } from '../errors/tls-error.ts';
+import { concat } from '../bytes/util.ts';
+import { RecordDeframer, isKnownContentType, type RawRecord } from './deframer.ts';
+import { encodePlaintextRecord, fragment } from './fragmenter.ts';
+import { MAX_INNER_PLAINTEXT, MAX_PLAINTEXT, MIN_RECORD_SIZE_LIMIT, TLS13_TAG_LENGTH } from './limits.ts';
+import { RecordOpener, RecordSealer, type OpenedRecord } from './protection.ts';
+
+/** legacy_record_version of the initial ClientHello record (RFC 8446 §5.1). */
+const LEGACY_VERSION_INITIAL = 0x0301;
+/** legacy_record_version of every other record (RFC 8446 §5.1). */
+const LEGACY_VERSION = 0x0303;
+
+/** A record as the engine sees it: its content type and content (decrypted when keys are set). */
+export interface ReadRecord {
+  readonly type: number;
+  readonly content: Uint8Array;
+}
+
+/**
+ * The record layer of one connection (RFC 8446 §5): deframing, record protection,
+ * fragmentation and the middlebox-compatibility change_cipher_spec rules. It knows nothing
+ * of handshake states; the engine tells it when keys change and whether a compatibility CCS
+ * may arrive.
+ *
+ * Incoming: `pushIncoming` then `readRecord` until it returns `null` (the deframer refuses
+ * more bytes while a whole record is waiting; see {@link RecordDeframer}). Read errors are
+ * sticky.
+ */
+export class RecordLayer {
+  private readonly deframer = new RecordDeframer();
+  private opener: RecordOpener | undefined;
+  private sealer: RecordSealer | undefined;
+  private readFailure: TlsError | undefined;
+  private wroteAnything = false;
+  private maxFragment = MAX_PLAINTEXT;
+  private readLimit = MAX_INNER_PLAINTEXT;
+  private earlyDataBudget: number | undefined;
+  private readCount = 0;
+  private writeCount = 0;
+
+  /**
+   * Drop an unprotected change_cipher_spec record whose content is exactly `0x01`
+   * (RFC 8446 §5, Appendix D.4). The engine sets it from after the first ClientHello until
+   * the peer's Finished. While false, any change_cipher_spec record is `unexpected_message`.
+   */
+  acceptCompatibilityCcs = false;
+
+  /**
+   * Chooses how many zero bytes of padding to add to a protected record carrying
+   * `contentLength` bytes (RFC 8446 §5.4). Absent: no padding. The result is clamped so the
+   * record stays within {@link maxFragmentLength}.
+   */
+  paddingPolicy?: (contentLength: number) => number;
+
+  // ------------------------------------------------------------------ incoming
+
+  /** Bytes received from the peer (copied). */
+  pushIncoming(chunk: Uint8Array): void {
+    if (this.readFailure) throw this.readFailure;
+    this.deframer.push(chunk);
+  }
+
+  /** Received bytes not yet returned as records. */
+  get bufferedBytes(): number {
+    return this.deframer.bufferedBytes;
+  }
+
+  /** True when no whole record is waiting: `readRecord()` returns `null` and `pushIncoming` is allowed. */
+  get needsInput(): boolean {
+    return this.deframer.needsInput;
+  }
+
+  /**
+   * The next record, decrypted once read keys are set, or `null` when more bytes are needed.
+   * Compatibility CCS records and skipped early data are consumed silently.
+   */
+  readRecord(): ReadRecord | null {
+    if (this.readFailure) throw this.readFailure;
+    try {
+      for (;;) {
+        const raw = this.deframer.next();
+        if (raw === null) return null;
+        const record = this.accept(raw);
+        if (record !== null) return record;
+      }
+    } catch (e) {
+      if (e instanceof TlsError) this.readFailure = e;
+      throw e;
+    }
+  }
+
+  /** One record through the checks; null when it is dropped. */
+  private accept(raw: RawRecord): ReadRecord | null {
+    if (raw.type === ContentType.change_cipher_spec) {
+      // RFC 8446 §5: a CCS of the single byte 0x01 is dropped while allowed; any other
+      // value, or one outside that window, is unexpected_message.
+      if (this.acceptCompatibilityCcs && raw.fragment.length === 1 && raw.fragment[0] === 0x01) return null;
+      throw new TlsError('unexpected_message', 'tls: unexpected change_cipher_spec record');
+    }
+    if (this.opener !== undefined) return this.acceptProtected(this.opener, raw);
+    // RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14.
+    if (raw.fragment.length > MAX_PLAINTEXT) throw new TlsError('record_overflow', `tls: plaintext record of ${raw.fragment.length} bytes exceeds 2^14`);
+    if (raw.type === ContentType.application_data) {
+      // RFC 8446 §4.2.10: after a HelloRetryRequest the server skips the client's early data.
+      if (this.skipEarlyData(raw.fragment.length - TLS13_TAG_LENGTH - 1)) return null;
+      throw new TlsError('unexpected_message', 'tls: application data before record protection');
+    }
+    // RFC 8446 §5.1 / §5.4: no zero-length handshake or alert records.
+    if (raw.fragment.length === 0) throw new TlsError('unexpected_message', 'tls: zero-length plaintext record');
+    this.earlyDataBudget = undefined;
+    return { type: raw.type, content: raw.fragment };
+  }
+
+  private acceptProtected(opener: RecordOpener, raw: RawRecord): ReadRecord | null {
+    if (raw.type !== ContentType.application_data) {
+      throw new TlsError('unexpected_message', 'tls: unprotected record after record protection started');
+    }
+    let opened: OpenedRecord;
+    try {
+      opened = opener.open(raw, this.readLimit);
+    } catch (e) {
+      // RFC 8446 §4.2.10: a server that rejected 0-RTT skips records it cannot decrypt.
+      if (e instanceof TlsError && e.alertName === 'bad_record_mac' && this.skipEarlyData(raw.fragment.length - opener.tagLength - 1)) return null;
+      throw e;
+    }
+    this.earlyDataBudget = undefined;
+    this.readCount++;
+    return opened;
+  }
+
+  /** Count `bytes` of skipped early data; false when not skipping. */
+  private skipEarlyData(bytes: number): boolean {
+    if (this.earlyDataBudget === undefined) return false;
+    this.earlyDataBudget -= Math.max(0, bytes);
+    // RFC 8446 §4.2.10: more than max_early_data_size -> unexpected_message.
+    if (this.earlyDataBudget < 0) throw new TlsError('unexpected_message', 'tls: more early data than max_early_data_size');
+    return true;
+  }
+
+  /**
+   * Skip the client's early data after rejecting it (RFC 8446 §4.2.10): until the next
+   * record that decrypts (with read keys) or the next unprotected non-application-data
+   * record (without, after a HelloRetryRequest), records that fail to decrypt or are
+   * application data are dropped, up to `maxEarlyDataSize` bytes. Their payload is
+   * estimated as the record length less a 16-byte tag and the type byte.
+   */
+  skipRejectedEarlyData(maxEarlyDataSize: number): void {
+    if (!Number.isInteger(maxEarlyDataSize) || maxEarlyDataSize < 0) throw new UsageError('skipRejectedEarlyData: max_early_data_size must be a non-negative integer');
+    this.earlyDataBudget = maxEarlyDataSize;
+  }
+
+  /** Start decrypting incoming records with a new key (RFC 8446 §7.3); the sequence number restarts at 0. */
+  setReadKeys(aead: Aead, iv: Uint8Array): void {
+    if (this.readFailure) throw this.readFailure;
+    this.opener = new RecordOpener(aead, iv);
+    this.readCount = 0;
+  }
+
+  /** Whether incoming records are decrypted. */
+  get readProtected(): boolean {
+    return this.opener !== undefined;
+  }
+
+  /** Protected records read under the current read key: for the AEAD limits (RFC 8446 §5.5). */
+  get recordsReadWithCurrentKey(): number {
+    return this.readCount;
+  }
+
+  /** The sequence number of the next protected record read, or 0 before read keys are set. */
+  get readSequenceNumber(): bigint {
+    return this.opener?.sequenceNumber ?? 0n;
+  }
+
+  /**
+   * The record_size_limit we announced (RFC 8449 §4): the largest TLSInnerPlaintext
+   * (content, type byte and padding) we accept in a protected record, 64..2^14 + 1
+   * (default 2^14 + 1). A larger record is `record_overflow`.
+   */
+  get readRecordSizeLimit(): number {
+    return this.readLimit;
+  }
+
+  set readRecordSizeLimit(limit: number) {
+    if (!Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT || limit > MAX_INNER_PLAINTEXT) {
+      throw new UsageError(`readRecordSizeLimit: ${limit} is not in ${MIN_RECORD_SIZE_LIMIT}..2^14+1`);
+    }
+    this.readLimit = limit;
+  }
+
+  // ------------------------------------------------------------------ outgoing
+
+  /** Start protecting outgoing records with a new key (RFC 8446 §7.3); the sequence number restarts at 0. */
+  setWriteKeys(aead: Aead, iv: Uint8Array): void {
+    this.sealer = new RecordSealer(aead, iv);
+    this.writeCount = 0;
+  }
+
+  /** Whether outgoing records are protected. */
+  get writeProtected(): boolean {
+    return this.sealer !== undefined;
+  }
+
+  /** Protected records written under the current write key: for the AEAD limits (RFC 8446 §5.5). */
+  get recordsWrittenWithCurrentKey(): number {
+    return this.writeCount;
+  }
+
+  /** The sequence number of the next protected record written, or 0 before write keys are set. */
+  get writeSequenceNumber(): bigint {
+    return this.sealer?.sequenceNumber ?? 0n;
+  }
+
+  /**
+   * The most content bytes per outgoing record, 1..2^14 (default 2^14). A peer's
+   * record_size_limit (RFC 8449 §4) sets it to `limit - 1` in TLS 1.3, because the limit
+   * counts the inner content type byte; padding is clamped to stay within it too.
+   */
+  get maxFragmentLength(): number {
+    return this.maxFragment;
+  }
+
+  set maxFragmentLength(length: number) {
+    if (!Number.isInteger(length) || length < 1 || length > MAX_PLAINTEXT) throw new UsageError(`maxFragmentLength: ${length} is not in 1..2^14`);
+    this.maxFragment = length;
+  }
+
+  /**
+   * Apply the peer's record_size_limit extension value (RFC 8449 §4): at least 64 (smaller
+   * is `illegal_parameter`); values above 2^14 + 1 are taken as 2^14 + 1.
+   */
+  setPeerRecordSizeLimit(limit: number): void {
+    if (!Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT) throw new TlsError('illegal_parameter', `tls: record_size_limit ${limit} is below ${MIN_RECORD_SIZE_LIMIT}`);
+    this.maxFragmentLength = Math.min(limit, MAX_INNER_PLAINTEXT) - 1;
+  }
+
+  /**
+   * Encode `content` as records ready to send: fragmented to {@link maxFragmentLength} and
+   * protected once write keys are set. change_cipher_spec is never protected (RFC 8446 §5).
+   * The initial ClientHello record carries legacy_record_version 0x0301, every other record
+   * 0x0303 (RFC 8446 §5.1). Empty content gives one empty record for application data
+   * (allowed by RFC 8446 §5.1 as a traffic-analysis countermeasure) and is a
+   * {@link UsageError} for the other types.
+   */
+  encodeRecords(type: number, content: Uint8Array): Uint8Array {
+    if (!isKnownContentType(type)) throw new UsageError(`encodeRecords: unknown content type ${type}`);
+    let pieces = fragment(content, this.maxFragment);
+    if (pieces.length === 0) {
+      if (type !== ContentType.application_data) throw new UsageError('encodeRecords: empty handshake, alert or change_cipher_spec content');
+      pieces = [content];
+    }
+    const records: Uint8Array[] = [];
+    const sealer = type === ContentType.change_cipher_spec ? undefined : this.sealer;
+    if (sealer === undefined) {
+      if (type === ContentType.application_data) throw new UsageError('encodeRecords: application data before write keys are set');
+      const version =
+        !this.wroteAnything && type === ContentType.handshake && content[0] === HandshakeType.client_hello ? LEGACY_VERSION_INITIAL : LEGACY_VERSION;
+      for (const piece of pieces) records.push(encodePlaintextRecord(type, version, piece));
+    } else {
+      for (const piece of pieces) {
+        records.push(sealer.seal(type, piece, this.paddingFor(piece.length)));
+        this.writeCount++;
+      }
+    }
+    this.wroteAnything = true;
+    return records.length === 1 ? records[0]! : concat(...records);
+  }
+
+  private paddingFor(contentLength: number): number {
+    if (this.paddingPolicy === undefined) return 0;
+    const wanted = this.paddingPolicy(contentLength);
+    if (!Number.isInteger(wanted) || wanted < 0) throw new UsageError('paddingPolicy: padding must be a non-negative integer');
+    return Math.min(wanted, this.maxFragment - contentLength);
+  }
+}
