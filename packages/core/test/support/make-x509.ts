@@ -3,7 +3,7 @@
  * tests shape any certificate graph (cross-signs, cycles, constraints, odd extensions) in
  * milliseconds, and backs the test PKI in pki.ts.
  */
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
 // ---- DER encoding (X.690) ----
 
@@ -136,6 +136,8 @@ export interface CertSpec {
   readonly noKeyIds?: boolean;
   readonly nameConstraints?: { readonly permittedDns?: readonly string[]; readonly excludedDns?: readonly string[]; readonly permittedIp?: readonly string[] /* "10.0.0.0/8" */ };
   readonly extraExtensions?: readonly Extension[];
+  /** Override the signature algorithm: its AlgorithmIdentifier, node hash name, PSS salt length. */
+  readonly signatureAlgorithm?: { readonly id: Uint8Array; readonly hash: string | null; readonly pssSaltLength?: number };
 }
 
 /** DER Name with CN (and O). */
@@ -241,7 +243,7 @@ let serialCounter = 1000n;
 export function makeCert(spec: CertSpec): Uint8Array {
   const issuerName = spec.issuer?.name ?? spec.subject;
   const issuerKey = spec.issuer?.key ?? spec.key;
-  const alg = signatureAlgorithm(issuerKey);
+  const alg = spec.signatureAlgorithm ?? signatureAlgorithm(issuerKey);
   const extensions = encodeExtensions(spec, issuerKey);
   const tbs = der.seq(
     der.ctx(0, true, der.int(2)),
@@ -253,7 +255,9 @@ export function makeCert(spec: CertSpec): Uint8Array {
     spkiOf(spec.key),
     ...(extensions.length > 0 ? [der.ctx(3, true, der.seq(...extensions))] : []),
   );
-  const signature = new Uint8Array(sign(alg.hash, tbs, issuerKey.privateKey));
+  const pss = spec.signatureAlgorithm?.pssSaltLength;
+  const signingKey = pss === undefined ? issuerKey.privateKey : { key: issuerKey.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss };
+  const signature = new Uint8Array(sign(alg.hash, tbs, signingKey));
   return der.seq(tbs, alg.id, der.bits(signature));
 }
 
