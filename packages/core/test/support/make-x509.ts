@@ -127,9 +127,9 @@ export interface CertSpec {
   readonly notBefore?: Date;
   readonly notAfter?: Date;
   /** basicConstraints: `true` = CA without pathLen, a number = CA with that pathLen, `false` = critical cA=false, absent = no extension. */
-  readonly ca?: boolean | number;
+  readonly ca?: boolean | number | undefined;
   readonly keyUsage?: readonly KeyUsageBit[];
-  readonly eku?: readonly string[];
+  readonly eku?: readonly string[] | undefined;
   readonly dns?: readonly string[];
   readonly ips?: readonly string[];
   /** Omit subject/authority key identifiers (default: present). */
