@@ -39,9 +39,10 @@ export class RecordDeframer {
   private readonly fifo = new ByteFifo();
   private failure: TlsError | undefined;
 
-  /** Queue received bytes. Copies what it keeps: the caller may reuse `chunk`. */
+  /** Queue received bytes. Copies what it keeps: the caller may reuse `chunk`. An empty chunk is always accepted. */
   push(chunk: Uint8Array): void {
     if (this.failure) throw this.failure;
+    if (chunk.length === 0) return;
     if (this.hasRecord()) throw new UsageError('RecordDeframer.push: drain next() before pushing more bytes');
     this.fifo.push(chunk);
     this.checkHeader();

@@ -110,6 +110,7 @@ describe('RecordDeframer', () => {
     d.push(encodePlaintextRecord(22, 0x0303, Uint8Array.of(1)));
     expect(d.needsInput).toBe(false);
     expect(() => d.push(Uint8Array.of(22))).toThrow(UsageError);
+    d.push(new Uint8Array(0));
     d.next();
     expect(d.needsInput).toBe(true);
     d.push(Uint8Array.of(22));
