@@ -11,3 +11,7 @@ declare global {
   var TextEncoder: { new (): TextEncoder };
   var TextDecoder: { new (label?: string, options?: { fatal?: boolean }): TextDecoder };
 }
+declare global {
+  /** High-resolution clock (Node, Deno and browsers all have it). */
+  var performance: { now(): number; readonly timeOrigin: number };
+}

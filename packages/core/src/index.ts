@@ -1,2 +1,19 @@
+// Public surface of @rxtls/core. Re-exports only.
 export * from './errors/index.ts';
-export * from './bytes/index.ts';
+export { toHex, fromHex, concat, constantTimeEqual } from './bytes/util.ts';
+export { ContentType, HandshakeType, ExtensionType, NamedGroup, SignatureScheme, CipherSuite, ProtocolVersion, nameOf } from './codec/enums.ts';
+export type { CryptoProvider, Aead, AeadAlgorithm, HashAlgorithm, HashContext, KeyExchangeGroup, KeyExchangeKeyPair, PublicKey, SignatureAlgorithm, MaybePromise } from './crypto/provider.ts';
+export { nobleProvider } from './crypto/noble/index.ts';
+export type { ClientConfig, CipherSuiteName, SignatureSchemeName, PeerVerificationInfo } from './handshake/config.ts';
+export type { HandshakeEvent, HandshakeStep, MessageEvent, NegotiatedParameters, SessionTicket, EngineEvent } from './handshake/events.ts';
+export { TlsConnection, type ConnectionPhase } from './engine/connection.ts';
+export { TlsClientContext, createClientConnection, type ConnectionOptions } from './engine/context.ts';
+export { SslError } from './engine/ssl-error.ts';
+export { TransportError } from './engine/transport-error.ts';
+export type { ReadinessPort } from './observe/readiness.ts';
+export { drive, flushOutput } from './observe/drive.ts';
+export { TlsSession } from './observe/session.ts';
+export { verifyCertificateChain, type ChainVerifyOptions, type VerifiedChain } from './x509/verify.ts';
+export { parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
+export { loadCertificates, decodePem, encodePem } from './x509/pem.ts';
+export { matchesHost, checkHost } from './x509/hostname.ts';

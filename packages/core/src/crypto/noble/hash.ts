@@ -1,0 +1,45 @@
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { expand, extract } from '@noble/hashes/hkdf.js';
+import type { HashAlgorithm, HashContext } from '../provider.ts';
+
+const HASHES = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512, 'SHA-1': sha1 } as const;
+
+/** The noble hash function for an algorithm name. */
+export function nobleHash(algorithm: HashAlgorithm): (typeof HASHES)[HashAlgorithm] {
+  return HASHES[algorithm];
+}
+
+type NobleHashState = ReturnType<(typeof sha256)['create']>;
+
+class NobleHashContext implements HashContext {
+  constructor(private readonly state: NobleHashState) {}
+  update(data: Uint8Array): this {
+    this.state.update(data);
+    return this;
+  }
+  digest(): Uint8Array {
+    // digest() finalizes a noble hash, so digest a copy.
+    return this.state.clone().digest();
+  }
+  clone(): HashContext {
+    return new NobleHashContext(this.state.clone());
+  }
+}
+
+export function createNobleHash(algorithm: HashAlgorithm): HashContext {
+  return new NobleHashContext(HASHES[algorithm].create() as NobleHashState);
+}
+
+export function nobleHmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
+  return hmac(HASHES[algorithm], key, data);
+}
+
+export function nobleHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
+  return extract(HASHES[algorithm], ikm, salt);
+}
+
+export function nobleHkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  return expand(HASHES[algorithm], prk, info, length);
+}

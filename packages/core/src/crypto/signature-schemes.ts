@@ -1,0 +1,56 @@
+import { SignatureScheme } from '../codec/enums.ts';
+import { utf8, concat } from '../bytes/util.ts';
+import type { PublicKey, SignatureAlgorithm } from './provider.ts';
+
+interface SchemeInfo {
+  readonly algorithm: SignatureAlgorithm;
+  /** Which key fits (RFC 8446 §4.2.3: in TLS 1.3 the ECDSA scheme fixes the curve). */
+  readonly key: 'rsa' | 'ed25519' | 'P-256' | 'P-384' | 'P-521';
+  /** Allowed in a TLS 1.3 CertificateVerify (not rsa_pkcs1_*, not SHA-1). */
+  readonly inCertificateVerify: boolean;
+}
+
+const SCHEMES = new Map<number, SchemeInfo>([
+  [SignatureScheme.ecdsa_secp256r1_sha256, { algorithm: { kind: 'ecdsa', hash: 'SHA-256' }, key: 'P-256', inCertificateVerify: true }],
+  [SignatureScheme.ecdsa_secp384r1_sha384, { algorithm: { kind: 'ecdsa', hash: 'SHA-384' }, key: 'P-384', inCertificateVerify: true }],
+  [SignatureScheme.ecdsa_secp521r1_sha512, { algorithm: { kind: 'ecdsa', hash: 'SHA-512' }, key: 'P-521', inCertificateVerify: true }],
+  [SignatureScheme.ed25519, { algorithm: { kind: 'ed25519' }, key: 'ed25519', inCertificateVerify: true }],
+  [SignatureScheme.rsa_pss_rsae_sha256, { algorithm: { kind: 'rsa-pss', hash: 'SHA-256', saltLength: 32 }, key: 'rsa', inCertificateVerify: true }],
+  [SignatureScheme.rsa_pss_rsae_sha384, { algorithm: { kind: 'rsa-pss', hash: 'SHA-384', saltLength: 48 }, key: 'rsa', inCertificateVerify: true }],
+  [SignatureScheme.rsa_pss_rsae_sha512, { algorithm: { kind: 'rsa-pss', hash: 'SHA-512', saltLength: 64 }, key: 'rsa', inCertificateVerify: true }],
+  [SignatureScheme.rsa_pkcs1_sha256, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-256' }, key: 'rsa', inCertificateVerify: false }],
+  [SignatureScheme.rsa_pkcs1_sha384, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-384' }, key: 'rsa', inCertificateVerify: false }],
+  [SignatureScheme.rsa_pkcs1_sha512, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-512' }, key: 'rsa', inCertificateVerify: false }],
+]);
+
+/** The algorithm behind a TLS SignatureScheme, or undefined when we do not implement it. */
+export function signatureAlgorithmFor(scheme: number): SignatureAlgorithm | undefined {
+  return SCHEMES.get(scheme)?.algorithm;
+}
+
+/** Whether a scheme may sign a TLS 1.3 CertificateVerify (RFC 8446 §4.2.3, §4.4.3). */
+export function isAllowedInCertificateVerify(scheme: number): boolean {
+  return SCHEMES.get(scheme)?.inCertificateVerify ?? false;
+}
+
+/** Whether `key` can produce signatures of `scheme`. */
+export function schemeMatchesKey(scheme: number, key: PublicKey): boolean {
+  const info = SCHEMES.get(scheme);
+  if (!info) return false;
+  switch (key.kind) {
+    case 'rsa':
+      return info.key === 'rsa';
+    case 'ed25519':
+      return info.key === 'ed25519';
+    case 'ecdsa':
+      return info.key === key.curve;
+  }
+}
+
+const SERVER_CONTEXT = utf8('TLS 1.3, server CertificateVerify');
+const CLIENT_CONTEXT = utf8('TLS 1.3, client CertificateVerify');
+
+/** The content a CertificateVerify signs: 64 spaces, the context string, 0x00, the transcript hash (RFC 8446 §4.4.3). */
+export function certificateVerifyInput(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
+  return concat(new Uint8Array(64).fill(0x20), side === 'server' ? SERVER_CONTEXT : CLIENT_CONTEXT, new Uint8Array([0]), transcriptHash);
+}

@@ -1,0 +1,482 @@
+import { TlsError, UsageError } from '../errors/tls-error.ts';
+import { AlertDescription, AlertLevel, alertName } from '../errors/alert.ts';
+import { toHex } from '../bytes/util.ts';
+import { ContentType, nameOf } from '../codec/enums.ts';
+import { decodeAlert, encodeAlert } from '../codec/alert.ts';
+import { RecordLayer } from '../record/record-layer.ts';
+import { HandshakeJoiner } from '../record/handshake-joiner.ts';
+import { MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } from '../record/limits.ts';
+import { trafficKeys } from '../crypto/key-schedule.ts';
+import type { CipherSuiteParams } from '../crypto/suites.ts';
+import type { ResolvedClientConfig } from '../handshake/config.ts';
+import type { EngineEvent, HandshakeStep, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
+import { Pending, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
+import type { ClientState } from '../handshake/client13/state.ts';
+import { startClientHandshake } from '../handshake/client13/start.ts';
+import { ByteQueue } from './byte-queue.ts';
+import { SslError } from './ssl-error.ts';
+import { TransportError } from './transport-error.ts';
+
+/** Where a connection is, for `state$` and diagnostics. */
+export type ConnectionPhase = 'idle' | 'handshaking' | 'established' | 'closed' | 'failed';
+
+const MAX_RECORD_BYTES = RECORD_HEADER_LENGTH + MAX_CIPHERTEXT;
+
+type AsyncSlot = { settled: false } | { settled: true; ok: true; value: unknown } | { settled: true; ok: false; error: unknown };
+
+/**
+ * One TLS connection, sans I/O (OpenSSL's `SSL` with a BIO pair).
+ *
+ * Network side: `receive()` bytes from the peer, `takeOutput()` bytes to send, `receiveEnd()`
+ * when the transport closes. Application side: `connect()`, `read()`, `write()`, `shutdown()`,
+ * each returning OpenSSL-style results, and `getError()` saying why a call could not finish.
+ */
+export class TlsConnection {
+  private state: Transition<ClientState> | undefined;
+  private asyncSlot: AsyncSlot | undefined;
+  private asyncWaiter: Promise<void> | undefined;
+  private readonly records = new RecordLayer();
+  private readonly joiner = new HandshakeJoiner();
+  private readonly output = new ByteQueue();
+  /** Received bytes not yet handed to the record layer (it takes them a record at a time). */
+  private readonly incoming = new ByteQueue();
+  private readonly appData = new ByteQueue();
+  private lastError: SslError = SslError.NONE;
+  private failure: TlsError | TransportError | undefined;
+  private peerClosed = false;
+  private closeNotifySent = false;
+  private transportEnded = false;
+  private readKeysSet = false;
+  private writeKeysSet = false;
+  private parameters: NegotiatedParameters | undefined;
+  private queued: EngineEvent[] = [];
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly outbox: HandshakeOutbox;
+
+  constructor(
+    readonly config: ResolvedClientConfig,
+    readonly serverName: string | undefined,
+  ) {
+    this.outbox = this.makeOutbox();
+  }
+
+  // ---------------------------------------------------------------- network side
+
+  /** Bytes received from the peer (copied: the caller may reuse its buffer). */
+  receive(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.incoming.push(bytes.slice());
+  }
+
+  /** Bytes received and not yet processed. */
+  get pendingInput(): number {
+    return this.incoming.length + this.records.bufferedBytes;
+  }
+
+  /** The transport reached end of stream. */
+  receiveEnd(): void {
+    this.transportEnded = true;
+  }
+
+  /** The transport failed. */
+  receiveError(cause: unknown): void {
+    if (this.failure) return;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    this.failure = new TransportError('error', `transport failed: ${message}`, { cause });
+  }
+
+  /** How many bytes are waiting to be sent. */
+  get pendingOutput(): number {
+    return this.output.length;
+  }
+
+  /** Remove and return the bytes to send (up to `max`), or an empty array. */
+  takeOutput(max?: number): Uint8Array {
+    return this.output.take(max);
+  }
+
+  /** True when the outgoing buffer is at or over its limit. */
+  get outputFull(): boolean {
+    return this.output.length >= this.config.outgoingBufferLimit;
+  }
+
+  // ------------------------------------------------------------ application side
+
+  /**
+   * Run the client handshake as far as it can go (`SSL_connect`). Returns 1 when established,
+   * 0 when the peer closed cleanly during the handshake, -1 otherwise: see `getError()`.
+   */
+  connect(): 1 | 0 | -1 {
+    return this.step(() => {
+      if (this.state === undefined) this.state = startClientHandshake(this.config, this.serverName, this.outbox);
+      return this.advanceHandshake();
+    });
+  }
+
+  /** Alias of `connect()` for symmetry with `SSL_do_handshake`. */
+  doHandshake(): 1 | 0 | -1 {
+    return this.connect();
+  }
+
+  /**
+   * Read decrypted application data into `into` (`SSL_read`). Returns the byte count,
+   * 0 after the peer's close_notify (ZERO_RETURN), or -1 (see `getError()`).
+   */
+  read(into: Uint8Array): number {
+    return this.step(() => {
+      if (!this.isEstablished) {
+        const r = this.advanceHandshakeFromRead();
+        if (r !== 1) return r;
+      }
+      if (this.appData.length === 0) this.pumpRecords(() => this.appData.length > 0);
+      if (this.appData.length > 0) return this.done(this.appData.readInto(into));
+      return this.noData();
+    });
+  }
+
+  /**
+   * Encrypt application data (`SSL_write` with partial writes enabled). Returns how many
+   * bytes were taken (possibly fewer than given), or -1 (see `getError()`): WANT_WRITE when
+   * the outgoing buffer is full.
+   */
+  write(data: Uint8Array): number {
+    if (this.closeNotifySent) throw new UsageError('write() after shutdown()');
+    return this.step(() => {
+      if (!this.isEstablished) {
+        if (this.state === undefined) this.state = startClientHandshake(this.config, this.serverName, this.outbox);
+        const r = this.advanceHandshake();
+        if (r !== 1) return r;
+      }
+      if (data.length === 0) return this.done(0);
+      const room = this.config.outgoingBufferLimit - this.output.length;
+      if (room <= 0) return this.want(SslError.WANT_WRITE);
+      const n = Math.min(data.length, room);
+      this.sendRecords(ContentType.application_data, data.subarray(0, n));
+      return this.done(n);
+    });
+  }
+
+  /**
+   * Send close_notify (`SSL_shutdown`). Returns 1 when the peer's close_notify has also
+   * arrived, 0 when ours is sent and theirs not yet (call again after more input: WANT_READ),
+   * -1 on error.
+   */
+  shutdown(): 1 | 0 | -1 {
+    return this.step(() => {
+      if (!this.closeNotifySent) {
+        this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+        this.closeNotifySent = true;
+      }
+      if (!this.peerClosed && this.isEstablished) this.pumpRecords(() => this.peerClosed);
+      if (this.peerClosed) return this.done(1);
+      if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed before the peer sent close_notify'));
+      this.lastError = SslError.WANT_READ;
+      return 0;
+    });
+  }
+
+  /** Ask for new traffic keys (RFC 8446 §4.6.3); `requestPeer` asks the peer to update too. */
+  keyUpdate(requestPeer = true): void {
+    const state = this.state;
+    if (!this.isEstablished || state === undefined || state instanceof Pending || state.kind !== 'Connected') {
+      throw new UsageError('keyUpdate() before the handshake is complete');
+    }
+    this.step(() => {
+      this.state = state.sendKeyUpdate(requestPeer, this.outbox);
+      return this.done(1);
+    });
+  }
+
+  /** Why the last call did not finish (`SSL_get_error`). */
+  getError(): SslError {
+    return this.lastError;
+  }
+
+  /** The failure behind SSL or SYSCALL. */
+  get error(): TlsError | TransportError | undefined {
+    return this.failure;
+  }
+
+  /** After WANT_ASYNC: resolves when the awaited job settled (never rejects). */
+  asyncReady(): Promise<void> {
+    return this.asyncWaiter ?? Promise.resolve();
+  }
+
+  get isEstablished(): boolean {
+    return this.parameters !== undefined && this.failure === undefined;
+  }
+
+  /** What the handshake negotiated, once established. */
+  get negotiated(): NegotiatedParameters | undefined {
+    return this.parameters;
+  }
+
+  get phase(): ConnectionPhase {
+    if (this.failure) return 'failed';
+    if (this.closeNotifySent || this.peerClosed) return 'closed';
+    if (this.parameters) return 'established';
+    return this.state === undefined ? 'idle' : 'handshaking';
+  }
+
+  /** Whether the peer's close_notify arrived. */
+  get receivedCloseNotify(): boolean {
+    return this.peerClosed;
+  }
+
+  /** Subscribe to engine events (delivered after each call commits). Returns an unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Run one application call: catch protocol errors, make them sticky, deliver events. */
+  private step<R extends number>(body: () => R): R {
+    try {
+      if (this.failure) return this.reportFailure() as R;
+      return body();
+    } catch (err) {
+      return this.fail(err) as R;
+    } finally {
+      this.flushEvents();
+    }
+  }
+
+  private done<R extends number>(value: R): R {
+    this.lastError = SslError.NONE;
+    return value;
+  }
+
+  private want(error: SslError): -1 {
+    this.lastError = error;
+    return -1;
+  }
+
+  private reportFailure(): -1 {
+    this.lastError = this.failure instanceof TransportError ? SslError.SYSCALL : SslError.SSL;
+    return -1;
+  }
+
+  /** Record a failure; a locally detected protocol error sends its alert first. */
+  private fail(err: unknown): -1 {
+    if (!this.failure) {
+      if (err instanceof TransportError) {
+        this.failure = err;
+      } else {
+        const tlsError = err instanceof TlsError ? err : new TlsError('internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`, 'local', { cause: err });
+        this.failure = tlsError;
+        if (tlsError.origin === 'local') this.trySendAlert(tlsError.alert);
+      }
+    }
+    return this.reportFailure();
+  }
+
+  private trySendAlert(description: number): void {
+    try {
+      this.sendAlert(AlertLevel.fatal, description);
+    } catch {
+      // The alert is best effort: the connection is failing already.
+    }
+  }
+
+  /** No application data: why. */
+  private noData(): -1 | 0 {
+    if (this.peerClosed) {
+      this.lastError = SslError.ZERO_RETURN;
+      return 0;
+    }
+    if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed without close_notify (truncated)'));
+    return this.want(SslError.WANT_READ);
+  }
+
+  /** Drive the handshake until done, blocked, or failed. */
+  private advanceHandshake(): 1 | 0 | -1 {
+    for (;;) {
+      const state = this.state;
+      if (state === undefined) throw new UsageError('handshake not started');
+      if (state instanceof Pending) {
+        const slot = this.asyncSlot ?? this.park(state);
+        if (!slot.settled) return this.want(SslError.WANT_ASYNC);
+        this.asyncSlot = undefined;
+        this.asyncWaiter = undefined;
+        if (!slot.ok) throw slot.error;
+        this.state = state.resume(slot.value, this.outbox);
+        continue;
+      }
+      if (state.kind === 'Connected') return this.done(1);
+      if (this.output.length > this.config.outgoingBufferLimit) return this.want(SslError.WANT_WRITE);
+      const msg = this.nextHandshakeMessage();
+      if (msg === null) {
+        if (this.peerClosed) {
+          this.lastError = SslError.ZERO_RETURN;
+          return 0;
+        }
+        if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed during the handshake'));
+        return this.want(SslError.WANT_READ);
+      }
+      this.state = state.handle(msg, this.outbox);
+    }
+  }
+
+  private advanceHandshakeFromRead(): 1 | 0 | -1 {
+    if (this.state === undefined) this.state = startClientHandshake(this.config, this.serverName, this.outbox);
+    return this.advanceHandshake();
+  }
+
+  /** Start watching a pending promise; its result is picked up by the next call. */
+  private park(pending: Pending<ClientState>): AsyncSlot {
+    const slot: { current: AsyncSlot } = { current: { settled: false } };
+    this.asyncSlot = slot.current;
+    this.asyncWaiter = pending.promise.then(
+      (value) => {
+        this.asyncSlot = { settled: true, ok: true, value };
+      },
+      (error: unknown) => {
+        this.asyncSlot = { settled: true, ok: false, error };
+      },
+    );
+    return slot.current;
+  }
+
+  /** The next whole handshake message, reading records as needed; null when more input is needed. */
+  private nextHandshakeMessage(): ReceivedMessage | null {
+    for (;;) {
+      const msg = this.joiner.next();
+      if (msg) {
+        this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'received', messageType: nameOf.handshakeType(msg.type), length: msg.body.length, bytes: msg.raw, at: this.config.clock() } });
+        return msg;
+      }
+      if (this.peerClosed) return null;
+      if (!this.readOneRecord()) return null;
+    }
+  }
+
+  /** Process records until `satisfied()` or no whole record is left. Post-handshake messages are handled here. */
+  private pumpRecords(satisfied: () => boolean): void {
+    while (!satisfied() && !this.peerClosed) {
+      const msg = this.joiner.next();
+      if (msg) {
+        this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'received', messageType: nameOf.handshakeType(msg.type), length: msg.body.length, bytes: msg.raw, at: this.config.clock() } });
+        const state = this.state;
+        if (state === undefined || state instanceof Pending || state.kind !== 'Connected') throw new TlsError('unexpected_message', 'handshake message outside the handshake');
+        this.state = state.handle(msg, this.outbox);
+        continue;
+      }
+      if (!this.readOneRecord()) return;
+    }
+  }
+
+  /** Read and dispatch one record. False when no whole record is buffered. */
+  private readOneRecord(): boolean {
+    let record = this.records.readRecord();
+    while (record === null && this.incoming.length > 0) {
+      // Hand over at most one maximal record's worth at a time: the deframer stays small.
+      this.records.pushIncoming(this.incoming.take(MAX_RECORD_BYTES));
+      record = this.records.readRecord();
+    }
+    if (record === null) return false;
+    const at = this.config.clock();
+    this.queue({ channel: 'message', event: { kind: 'record', direction: 'received', contentType: nameOf.contentType(record.type), length: record.content.length, encrypted: this.readKeysSet, at } });
+    switch (record.type) {
+      case ContentType.handshake:
+        this.joiner.push(record.content);
+        return true;
+      case ContentType.alert:
+        this.handleAlert(record.content);
+        return true;
+      case ContentType.application_data:
+        // RFC 8446 §5.1: no application data before the handshake is complete (no 0-RTT here).
+        if (!this.isEstablished) throw new TlsError('unexpected_message', 'application data before the handshake completed');
+        if (!this.joiner.isEmpty) throw new TlsError('unexpected_message', 'application data interleaved with a fragmented handshake message');
+        this.appData.push(record.content);
+        return true;
+      default:
+        throw new TlsError('unexpected_message', `unexpected ${nameOf.contentType(record.type)} record`);
+    }
+  }
+
+  /** RFC 8446 §6: close_notify ends the peer's data; every other alert is fatal. */
+  private handleAlert(fragment: Uint8Array): void {
+    const alert = decodeAlert(fragment);
+    this.queue({ channel: 'message', event: { kind: 'alert', direction: 'received', level: alert.level === AlertLevel.fatal ? 'fatal' : 'warning', description: alertName(alert.description), at: this.config.clock() } });
+    if (alert.description === AlertDescription.close_notify) {
+      this.peerClosed = true;
+      return;
+    }
+    if (alert.description === AlertDescription.user_canceled) return; // a close_notify follows (§6.1)
+    throw new TlsError(alert.description as AlertDescription, `peer sent alert ${alertName(alert.description)}`, 'peer');
+  }
+
+  private sendAlert(level: number, description: number): void {
+    this.sendRecords(ContentType.alert, encodeAlert(level, description));
+    this.queue({ channel: 'message', event: { kind: 'alert', direction: 'sent', level: level === AlertLevel.fatal ? 'fatal' : 'warning', description: alertName(description), at: this.config.clock() } });
+  }
+
+  private sendRecords(type: number, content: Uint8Array): void {
+    const bytes = this.records.encodeRecords(type, content);
+    this.output.push(bytes);
+    this.queue({ channel: 'message', event: { kind: 'record', direction: 'sent', contentType: nameOf.contentType(type), length: content.length, encrypted: this.writeKeysSet, at: this.config.clock() } });
+  }
+
+  private keysFor(suite: CipherSuiteParams, secret: Uint8Array) {
+    const { key, iv } = trafficKeys(this.config.provider, suite, secret);
+    return { aead: this.config.provider.createAead(suite.aead, key), iv };
+  }
+
+  private makeOutbox(): HandshakeOutbox {
+    return {
+      sendHandshake: (raw) => {
+        this.sendRecords(ContentType.handshake, raw);
+        this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'sent', messageType: nameOf.handshakeType(raw[0] ?? 0), length: raw.length - 4, bytes: raw, at: this.config.clock() } });
+      },
+      sendChangeCipherSpec: () => {
+        this.sendRecords(ContentType.change_cipher_spec, new Uint8Array([1]));
+        this.queue({ channel: 'message', event: { kind: 'change-cipher-spec', direction: 'sent', at: this.config.clock() } });
+      },
+      setReadKeys: (suite, secret) => {
+        // RFC 8446 §5.1: handshake messages must not span a key change.
+        if (!this.joiner.isEmpty) throw new TlsError('unexpected_message', 'handshake data before a key change was not on a record boundary');
+        const { aead, iv } = this.keysFor(suite, secret);
+        this.records.setReadKeys(aead, iv);
+        this.readKeysSet = true;
+      },
+      setWriteKeys: (suite, secret) => {
+        const { aead, iv } = this.keysFor(suite, secret);
+        this.records.setWriteKeys(aead, iv);
+        this.writeKeysSet = true;
+      },
+      setPeerRecordSizeLimit: (limit) => {
+        // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
+        this.records.setPeerRecordSizeLimit(limit);
+      },
+      setAcceptCompatibilityCcs: (accept) => {
+        this.records.acceptCompatibilityCcs = accept;
+      },
+      step: (step: HandshakeStep) => {
+        if (step.type === 'established') this.parameters = step.parameters;
+        this.queue({ channel: 'handshake', event: { ...step, at: this.config.clock() } });
+      },
+      keylog: (label, clientRandom, secret) => {
+        this.queue({ channel: 'keylog', line: `${label} ${toHex(clientRandom)} ${toHex(secret)}` });
+      },
+      ticket: (ticket: SessionTicket) => {
+        this.queue({ channel: 'ticket', ticket });
+      },
+      keyUpdated: (direction) => {
+        this.queue({ channel: 'key-update', direction, at: this.config.clock() });
+      },
+    };
+  }
+
+  private queue(event: EngineEvent): void {
+    if (this.listeners.size > 0) this.queued.push(event);
+  }
+
+  /** Deliver queued events after the step committed, so listeners see consistent state. */
+  private flushEvents(): void {
+    if (this.queued.length === 0) return;
+    const events = this.queued;
+    this.queued = [];
+    for (const e of events) for (const l of this.listeners) l(e);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The transport under a connection failed, or ended without the peer's close_notify
+ * (a truncation attack or a crash looks the same; RFC 8446 §6.1 says not to treat it as a
+ * clean end). Reported as `SYSCALL`.
+ */
+export class TransportError extends Error {
+  override readonly name: string = 'TransportError';
+  readonly kind: 'eof' | 'error';
+
+  constructor(kind: 'eof' | 'error', message: string, options?: { cause?: unknown }) {
+    super(message.startsWith('tls: ') ? message : `tls: ${message}`, options);
+    this.kind = kind;
+  }
+}

@@ -1,0 +1,23 @@
+import { TlsError } from '../../errors/tls-error.ts';
+import { nameOf } from '../../codec/enums.ts';
+import type { Transcript } from '../../crypto/transcript.ts';
+import type { ResolvedClientConfig } from '../config.ts';
+import type { ReceivedMessage } from '../outbox.ts';
+
+/** Facts fixed for one client connection, shared by every state. */
+export interface ClientSession {
+  readonly config: ResolvedClientConfig;
+  /** The name certificates are checked against: a DNS name or an IP literal. */
+  readonly serverName: string | undefined;
+  /** What went into server_name (DNS names only). */
+  readonly sniHostName: string | undefined;
+  readonly random: Uint8Array;
+  readonly legacySessionId: Uint8Array;
+  /** The running transcript (RFC 8446 §4.4.1). States add messages in order. */
+  readonly transcript: Transcript;
+}
+
+/** `unexpected_message` for a message the current state does not take. */
+export function unexpectedMessage(state: string, msg: ReceivedMessage): TlsError {
+  return new TlsError('unexpected_message', `received ${nameOf.handshakeType(msg.type)} in state ${state}`);
+}

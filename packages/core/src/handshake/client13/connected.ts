@@ -1,0 +1,89 @@
+import { check } from '../../errors/tls-error.ts';
+import { ExtensionType, HandshakeType, KeyUpdateRequest } from '../../codec/enums.ts';
+import { findExtension } from '../../codec/extension.ts';
+import { encodeHandshake } from '../../codec/handshake.ts';
+import { decodeNewSessionTicket } from '../../codec/messages/new-session-ticket.ts';
+import { decodeKeyUpdate, encodeKeyUpdate } from '../../codec/messages/key-update.ts';
+import { decodeMaxEarlyDataSize } from '../../codec/extensions/early-data.ts';
+import { nextApplicationTrafficSecret, resumptionPsk } from '../../crypto/key-schedule.ts';
+import type { CipherSuiteParams } from '../../crypto/suites.ts';
+import type { NegotiatedParameters } from '../events.ts';
+import type { HandshakeOutbox, ReceivedMessage } from '../outbox.ts';
+import { unexpectedMessage, type ClientSession } from './common.ts';
+
+/** The secrets of an established connection. */
+export interface TrafficSecrets {
+  readonly suite: CipherSuiteParams;
+  readonly parameters: NegotiatedParameters;
+  readonly clientApplicationTrafficSecret: Uint8Array;
+  readonly serverApplicationTrafficSecret: Uint8Array;
+  readonly exporterMasterSecret: Uint8Array;
+  readonly resumptionMasterSecret: Uint8Array;
+}
+
+// RFC 8446 §4.6.1: a ticket lives at most seven days.
+const MAX_TICKET_LIFETIME = 604800;
+
+/** The handshake is done: post-handshake messages only (RFC 8446 §4.6). */
+export class Connected {
+  readonly kind = 'Connected';
+  constructor(
+    readonly session: ClientSession,
+    readonly secrets: TrafficSecrets,
+  ) {}
+
+  handle(msg: ReceivedMessage, out: HandshakeOutbox): Connected {
+    switch (msg.type) {
+      case HandshakeType.new_session_ticket:
+        return this.handleNewSessionTicket(msg, out);
+      case HandshakeType.key_update:
+        return this.handleKeyUpdate(msg, out);
+      default:
+        // We never offer post_handshake_auth, so a CertificateRequest is unexpected too.
+        throw unexpectedMessage(this.kind, msg);
+    }
+  }
+
+  /** RFC 8446 §4.6.1. */
+  private handleNewSessionTicket(msg: ReceivedMessage, out: HandshakeOutbox): Connected {
+    const nst = decodeNewSessionTicket(msg.body);
+    check(nst.ticketLifetime <= MAX_TICKET_LIFETIME, 'illegal_parameter', `ticket lifetime ${nst.ticketLifetime}s exceeds seven days`);
+    const earlyData = findExtension(nst.extensions, ExtensionType.early_data);
+    const { suite, resumptionMasterSecret } = this.secrets;
+    out.ticket({
+      ticket: nst.ticket.slice(),
+      lifetimeSeconds: nst.ticketLifetime,
+      ageAdd: nst.ticketAgeAdd,
+      nonce: nst.ticketNonce.slice(),
+      maxEarlyDataSize: earlyData === undefined ? undefined : decodeMaxEarlyDataSize(earlyData),
+      receivedAt: Date.now(),
+      cipherSuite: suite.id,
+      psk: resumptionPsk(this.session.config.provider, suite, resumptionMasterSecret, nst.ticketNonce),
+      serverName: this.session.serverName,
+    });
+    return this;
+  }
+
+  /** RFC 8446 §4.6.3: the peer changed its keys; answer when it asks. */
+  private handleKeyUpdate(msg: ReceivedMessage, out: HandshakeOutbox): Connected {
+    const { requestUpdate } = decodeKeyUpdate(msg.body);
+    const { suite } = this.secrets;
+    const serverNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.serverApplicationTrafficSecret);
+    out.setReadKeys(suite, serverNext);
+    out.keyUpdated('received');
+    let next = new Connected(this.session, { ...this.secrets, serverApplicationTrafficSecret: serverNext });
+    if (requestUpdate === KeyUpdateRequest.update_requested) next = next.sendKeyUpdate(false, out);
+    return next;
+  }
+
+  /** Send KeyUpdate and move to the next write secret (RFC 8446 §7.2). */
+  sendKeyUpdate(requestPeer: boolean, out: HandshakeOutbox): Connected {
+    const { suite } = this.secrets;
+    const request = requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested;
+    out.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: request })));
+    const clientNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.clientApplicationTrafficSecret);
+    out.setWriteKeys(suite, clientNext);
+    out.keyUpdated('sent');
+    return new Connected(this.session, { ...this.secrets, clientApplicationTrafficSecret: clientNext });
+  }
+}

@@ -1,0 +1,171 @@
+import { TlsError, check } from '../../errors/tls-error.ts';
+import { bytesEqual } from '../../bytes/util.ts';
+import { ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, nameOf } from '../../codec/enums.ts';
+import { findExtension, type Extension } from '../../codec/extension.ts';
+import { decodeServerHello, isHelloRetryRequest, type ServerHello } from '../../codec/messages/server-hello.ts';
+import { decodeSupportedVersionsServerHello } from '../../codec/extensions/supported-versions.ts';
+import { decodeKeyShareHelloRetryRequest, decodeKeyShareServerHello } from '../../codec/extensions/key-share.ts';
+import { decodeCookie } from '../../codec/extensions/cookie.ts';
+import { getCipherSuite, type CipherSuiteParams } from '../../crypto/suites.ts';
+import { EarlySecret } from '../../crypto/key-schedule.ts';
+import type { KeyExchangeGroup, KeyExchangeKeyPair } from '../../crypto/provider.ts';
+import { after, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
+import { clientHelloMessage } from './client-hello.ts';
+import { unexpectedMessage, type ClientSession } from './common.ts';
+import { ExpectEncryptedExtensions } from './expect-encrypted-extensions.ts';
+import type { ClientState } from './state.ts';
+
+// RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random when a TLS 1.3 server negotiates
+// TLS 1.2 ("DOWNGRD" 01) or TLS 1.1 and below ("DOWNGRD" 00).
+const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
+const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
+
+// RFC 8446 §4.1.3/§4.1.4: what each message may carry.
+const SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.pre_shared_key]);
+const HELLO_RETRY_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.cookie]);
+
+const groupName = (code: number): KeyExchangeGroup | undefined =>
+  (Object.entries(NamedGroup) as [string, number][]).find(([, v]) => v === code)?.[0] as KeyExchangeGroup | undefined;
+
+/** Waiting for ServerHello or HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
+export class ExpectServerHello {
+  readonly kind = 'ExpectServerHello';
+  constructor(
+    readonly session: ClientSession,
+    readonly keyShares: readonly KeyExchangeKeyPair[],
+    /** The offered extension types, for the "did we offer it" checks. */
+    readonly offered: readonly Extension[],
+    /** Set after a HelloRetryRequest: the suite it chose, which ServerHello must repeat. */
+    readonly retriedWith: CipherSuiteParams | undefined,
+    readonly sentCompatibilityCcs: boolean,
+  ) {}
+
+  handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
+    if (msg.type !== HandshakeType.server_hello) throw unexpectedMessage(this.kind, msg);
+    const sh = decodeServerHello(msg.body);
+    this.checkVersion(sh);
+    check(bytesEqual(sh.legacySessionIdEcho, this.session.legacySessionId), 'illegal_parameter', 'ServerHello legacy_session_id_echo differs from ours');
+    check(sh.legacyCompressionMethod === 0, 'illegal_parameter', 'ServerHello legacy_compression_method must be 0');
+    const suite = getCipherSuite(sh.cipherSuite);
+    check(suite !== undefined && this.session.config.cipherSuites.includes(sh.cipherSuite), 'illegal_parameter', `server chose cipher suite ${nameOf.cipherSuite(sh.cipherSuite)} we did not offer`);
+    if (this.retriedWith) {
+      check(this.retriedWith.id === suite.id, 'illegal_parameter', 'ServerHello cipher suite differs from the HelloRetryRequest');
+    }
+    return isHelloRetryRequest(sh) ? this.handleHelloRetryRequest(sh, suite, msg, out) : this.handleServerHello(sh, suite, msg, out);
+  }
+
+  /** RFC 8446 §4.1.3 downgrade sentinel and §4.2.1 supported_versions. */
+  private checkVersion(sh: ServerHello): void {
+    const tail = sh.random.subarray(24);
+    const versions = findExtension(sh.extensions, ExtensionType.supported_versions);
+    if (versions === undefined) {
+      check(!bytesEqual(tail, DOWNGRADE_TLS12) && !bytesEqual(tail, DOWNGRADE_TLS11), 'illegal_parameter', 'ServerHello.random carries the downgrade sentinel');
+      throw new TlsError('protocol_version', `server negotiated ${nameOf.protocolVersion(sh.legacyVersion)}; only TLS 1.3 is enabled`);
+    }
+    const selected = decodeSupportedVersionsServerHello(versions);
+    check(selected === ProtocolVersion.TLS1_3, 'illegal_parameter', `server selected ${nameOf.protocolVersion(selected)}, which we did not offer`);
+    check(sh.legacyVersion === ProtocolVersion.TLS1_2, 'illegal_parameter', 'ServerHello legacy_version must be 0x0303');
+  }
+
+  private checkExtensions(sh: ServerHello, allowed: ReadonlySet<number>, what: string): void {
+    for (const ext of sh.extensions) {
+      if (ext.type === ExtensionType.cookie && what === 'HelloRetryRequest') continue; // the one extension a client does not offer
+      check(this.offered.some((o) => o.type === ext.type), 'unsupported_extension', `${what} carries ${nameOf.extensionType(ext.type)}, which we did not offer`);
+      check(allowed.has(ext.type), 'illegal_parameter', `${what} may not carry ${nameOf.extensionType(ext.type)}`);
+    }
+  }
+
+  private handleHelloRetryRequest(hrr: ServerHello, suite: CipherSuiteParams, msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
+    // RFC 8446 §4.1.4: at most one HelloRetryRequest.
+    check(this.retriedWith === undefined, 'unexpected_message', 'second HelloRetryRequest');
+    this.checkExtensions(hrr, HELLO_RETRY_EXTENSIONS, 'HelloRetryRequest');
+    const keyShareData = findExtension(hrr.extensions, ExtensionType.key_share);
+    const cookieData = findExtension(hrr.extensions, ExtensionType.cookie);
+    const cookie = cookieData === undefined ? undefined : decodeCookie(cookieData);
+    const { config, transcript } = this.session;
+    let shares = this.keyShares;
+    let selectedGroup: string = this.keyShares[0]?.group ?? '';
+    if (keyShareData !== undefined) {
+      const code = decodeKeyShareHelloRetryRequest(keyShareData);
+      const group = groupName(code);
+      check(group !== undefined && config.groups.includes(group), 'illegal_parameter', `HelloRetryRequest asks for group ${nameOf.namedGroup(code)}, which we did not offer`);
+      check(!this.keyShares.some((k) => k.group === group), 'illegal_parameter', `HelloRetryRequest asks for group ${group}, for which we already sent a share`);
+      selectedGroup = group;
+      shares = [];
+    }
+    // A HelloRetryRequest that would not change the ClientHello is an error (§4.1.4).
+    check(keyShareData !== undefined || cookie !== undefined, 'illegal_parameter', 'HelloRetryRequest changes nothing');
+
+    transcript.selectHash(suite.hash);
+    transcript.replaceWithMessageHash();
+    transcript.add(msg.raw);
+    out.step({ type: 'hello-retry-request', selectedGroup, cookie: cookie !== undefined });
+
+    const sendSecondHello = (keyShares: readonly KeyExchangeKeyPair[], o: HandshakeOutbox): Transition<ClientState> => {
+      const hello = clientHelloMessage(config, {
+        random: this.session.random,
+        legacySessionId: this.session.legacySessionId,
+        sniHostName: this.session.sniHostName,
+        keyShares,
+        cookie,
+      });
+      // RFC 8446 Appendix D.4: the dummy change_cipher_spec goes before the second flight.
+      if (config.middleboxCompatibility) o.sendChangeCipherSpec();
+      transcript.add(hello.raw);
+      o.sendHandshake(hello.raw);
+      o.step(clientHelloStep(this.session, keyShares, true));
+      return new ExpectServerHello(this.session, keyShares, hello.extensions, suite, config.middleboxCompatibility);
+    };
+    if (shares.length > 0) return sendSecondHello(shares, out);
+    return after(config.provider.generateKeyPair(selectedGroup as KeyExchangeGroup), out, (kp, o) => sendSecondHello([kp], o));
+  }
+
+  private handleServerHello(sh: ServerHello, suite: CipherSuiteParams, msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
+    this.checkExtensions(sh, SERVER_HELLO_EXTENSIONS, 'ServerHello');
+    // We offer no PSK yet, so pre_shared_key was never offered and checkExtensions refused it.
+    const keyShareData = findExtension(sh.extensions, ExtensionType.key_share);
+    check(keyShareData !== undefined, 'missing_extension', 'ServerHello has no key_share');
+    const entry = decodeKeyShareServerHello(keyShareData);
+    const ours = this.keyShares.find((k) => NamedGroup[k.group] === entry.group);
+    check(ours !== undefined, 'illegal_parameter', `ServerHello key_share uses ${nameOf.namedGroup(entry.group)}, for which we sent no share`);
+
+    const { transcript, config } = this.session;
+    transcript.selectHash(suite.hash);
+    transcript.add(msg.raw);
+    out.step({ type: 'server-hello', cipherSuite: suite.name, group: ours.group, version: nameOf.protocolVersion(ProtocolVersion.TLS1_3) });
+
+    return after(ours.deriveSharedSecret(entry.keyExchange), out, (shared, o) => {
+      // RFC 8446 §7.1: no PSK, so the early secret is HKDF-Extract(0, 0).
+      const handshakeSecret = EarlySecret.create(config.provider, suite).toHandshake(shared);
+      const th = transcript.hash();
+      const clientSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
+      const serverSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
+      o.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.session.random, clientSecret);
+      o.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', this.session.random, serverSecret);
+      o.setReadKeys(suite, serverSecret);
+      return new ExpectEncryptedExtensions(this.session, {
+        suite,
+        group: ours.group,
+        helloRetry: this.retriedWith !== undefined,
+        handshakeSecret,
+        clientHandshakeTrafficSecret: clientSecret,
+        serverHandshakeTrafficSecret: serverSecret,
+        offered: this.offered,
+        sentCompatibilityCcs: this.sentCompatibilityCcs,
+      });
+    });
+  }
+}
+
+/** The `client-hello-sent` step for a ClientHello we just queued. */
+export function clientHelloStep(session: ClientSession, keyShares: readonly KeyExchangeKeyPair[], retry: boolean) {
+  const { config } = session;
+  return {
+    type: 'client-hello-sent' as const,
+    retry,
+    ...(session.sniHostName !== undefined ? { serverName: session.sniHostName } : {}),
+    offeredGroups: keyShares.map((k) => k.group),
+    offeredSuites: config.cipherSuites.map((s) => nameOf.cipherSuite(s)),
+    ...(config.alpnProtocols.length > 0 ? { alpn: config.alpnProtocols.map((p) => new TextDecoder().decode(p)) } : {}),
+  };
+}

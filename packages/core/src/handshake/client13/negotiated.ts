@@ -1,0 +1,33 @@
+import type { Extension } from '../../codec/extension.ts';
+import type { CipherSuiteParams } from '../../crypto/suites.ts';
+import type { HandshakeSecret } from '../../crypto/key-schedule.ts';
+import type { KeyExchangeGroup, PublicKey } from '../../crypto/provider.ts';
+import type { VerifiedChain } from '../../x509/verify.ts';
+
+/** What ServerHello settled, carried through the encrypted part of the handshake. */
+export interface ServerHelloResult {
+  readonly suite: CipherSuiteParams;
+  readonly group: KeyExchangeGroup;
+  readonly helloRetry: boolean;
+  readonly handshakeSecret: HandshakeSecret;
+  readonly clientHandshakeTrafficSecret: Uint8Array;
+  readonly serverHandshakeTrafficSecret: Uint8Array;
+  readonly offered: readonly Extension[];
+  readonly sentCompatibilityCcs: boolean;
+}
+
+/** ServerHello's results plus what EncryptedExtensions said. */
+export interface EncryptedExtensionsResult extends ServerHelloResult {
+  readonly alpn: Uint8Array | undefined;
+  readonly serverNameAcknowledged: boolean;
+}
+
+/** Everything up to a validated server certificate. */
+export interface ServerAuthResult extends EncryptedExtensionsResult {
+  /** The CertificateRequest's context when the server asked for a client certificate. */
+  readonly certificateRequestContext: Uint8Array | undefined;
+  readonly peerCertificates: readonly Uint8Array[];
+  readonly leafKey: PublicKey;
+  readonly chain: VerifiedChain | undefined;
+  readonly signatureScheme: number | undefined;
+}

@@ -1,0 +1,167 @@
+import { UsageError } from '../errors/tls-error.ts';
+import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
+import type { Extension } from '../codec/extension.ts';
+import type { CryptoProvider, KeyExchangeGroup, MaybePromise } from '../crypto/provider.ts';
+import type { VerifiedChain } from '../x509/verify.ts';
+
+export type CipherSuiteName = 'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256';
+export type SignatureSchemeName =
+  | 'ecdsa_secp256r1_sha256'
+  | 'ecdsa_secp384r1_sha384'
+  | 'ed25519'
+  | 'rsa_pss_rsae_sha256'
+  | 'rsa_pss_rsae_sha384'
+  | 'rsa_pss_rsae_sha512'
+  | 'rsa_pkcs1_sha256'
+  | 'rsa_pkcs1_sha384'
+  | 'rsa_pkcs1_sha512';
+
+/** What a peer-verification hook is told (pinning and other extra checks). */
+export interface PeerVerificationInfo {
+  /** The certificates as the peer sent them (DER, leaf first). */
+  readonly certificates: readonly Uint8Array[];
+  /** The validated path, or undefined when verification is disabled. */
+  readonly chain: VerifiedChain | undefined;
+  /** The name the connection was checked against. */
+  readonly serverName: string | undefined;
+}
+
+/** Client configuration, shared by many connections (OpenSSL's `SSL_CTX`). */
+export interface ClientConfig {
+  /** The crypto provider. Default: the noble provider. */
+  readonly provider?: CryptoProvider;
+  /** Trust anchors: PEM text or DER, one or several. Required unless verification is disabled. */
+  readonly ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /**
+   * Turns off certificate chain and host name checks. The server's CertificateVerify
+   * signature is still checked against its leaf key. Only for tests and debugging.
+   */
+  readonly dangerouslyDisableCertificateVerification?: boolean;
+  /** Extra check after the chain was validated (pinning, CT policy...). Throw or reject to refuse the peer. */
+  readonly verifyPeer?: (info: PeerVerificationInfo) => MaybePromise<void>;
+  /** ALPN protocol names to offer, in preference order (RFC 7301). */
+  readonly alpnProtocols?: readonly string[];
+  /** TLS 1.3 cipher suites to offer, in preference order. */
+  readonly cipherSuites?: readonly CipherSuiteName[];
+  /** Key exchange groups to offer, in preference order. */
+  readonly groups?: readonly KeyExchangeGroup[];
+  /** How many of the leading groups get a key share in the first ClientHello (default 1). */
+  readonly keyShareCount?: number;
+  /** Signature schemes to accept for CertificateVerify and certificate signatures. */
+  readonly signatureSchemes?: readonly SignatureSchemeName[];
+  /** Send a legacy session id and a dummy change_cipher_spec (RFC 8446 Appendix D.4). Default true. */
+  readonly middleboxCompatibility?: boolean;
+  /** The record_size_limit to announce (RFC 8449), 64..16385. Default 16385. */
+  readonly recordSizeLimit?: number;
+  /** Bytes of outgoing records the engine may hold before write() reports WANT_WRITE. Default 128 KiB. */
+  readonly outgoingBufferLimit?: number;
+  /** Wall-clock time for certificate validity. Default `new Date()`. */
+  readonly now?: () => Date;
+  /** Timestamp source for events, in ms since the epoch. Default `performance.timeOrigin + performance.now()`. */
+  readonly clock?: () => number;
+  /** Test hooks. Not for production use. */
+  readonly testing?: {
+    /** Rewrite the ClientHello extension list before it is encoded (reproducing published traces). */
+    readonly rewriteClientHelloExtensions?: (extensions: readonly Extension[]) => Extension[];
+  };
+}
+
+/** A config with every default applied and every name turned into a code point. */
+export interface ResolvedClientConfig {
+  readonly provider: CryptoProvider;
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly verifyCertificates: boolean;
+  readonly verifyPeer: ((info: PeerVerificationInfo) => MaybePromise<void>) | undefined;
+  readonly alpnProtocols: readonly Uint8Array[];
+  readonly cipherSuites: readonly number[];
+  readonly groups: readonly KeyExchangeGroup[];
+  readonly keyShareCount: number;
+  readonly signatureSchemes: readonly number[];
+  readonly middleboxCompatibility: boolean;
+  readonly recordSizeLimit: number;
+  readonly outgoingBufferLimit: number;
+  readonly now: () => Date;
+  readonly clock: () => number;
+  readonly rewriteClientHelloExtensions: ((extensions: readonly Extension[]) => Extension[]) | undefined;
+}
+
+export const DEFAULT_CIPHER_SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+export const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
+export const DEFAULT_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ed25519',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+];
+
+/** Default timestamp source. */
+export function defaultClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function codePoint<T extends Record<string, number>>(table: T, name: string, what: string): number {
+  const v = table[name];
+  if (v === undefined) throw new UsageError(`unknown ${what} "${name}"`);
+  return v;
+}
+
+function unique<T>(list: readonly T[], what: string): readonly T[] {
+  if (new Set(list).size !== list.length) throw new UsageError(`${what} lists an entry twice`);
+  if (list.length === 0) throw new UsageError(`${what} is empty`);
+  return list;
+}
+
+/**
+ * Apply defaults and validate. `loadTrustAnchors` turns PEM/DER into DER (x509/ owns that).
+ * Throws `UsageError` for a bad option: that is a caller's mistake, not the peer's.
+ */
+export function resolveClientConfig(config: ClientConfig, deps: { defaultProvider: CryptoProvider; loadTrustAnchors: (input: NonNullable<ClientConfig['ca']>) => Uint8Array[] }): ResolvedClientConfig {
+  const verifyCertificates = config.dangerouslyDisableCertificateVerification !== true;
+  const trustAnchors = config.ca === undefined ? [] : deps.loadTrustAnchors(config.ca);
+  if (verifyCertificates && trustAnchors.length === 0) {
+    throw new UsageError('no trust anchors: pass `ca` (PEM or DER), or set dangerouslyDisableCertificateVerification');
+  }
+  const provider = config.provider ?? deps.defaultProvider;
+  const groups = unique(config.groups ?? DEFAULT_GROUPS, 'groups');
+  for (const g of groups) {
+    if (!provider.keyExchangeGroups.includes(g)) throw new UsageError(`provider ${provider.name} does not support group ${g}`);
+    codePoint(NamedGroup, g, 'group');
+  }
+  const keyShareCount = config.keyShareCount ?? 1;
+  if (!Number.isInteger(keyShareCount) || keyShareCount < 1 || keyShareCount > groups.length) {
+    throw new UsageError(`keyShareCount must be 1..${groups.length}`);
+  }
+  const recordSizeLimit = config.recordSizeLimit ?? 2 ** 14 + 1;
+  if (!Number.isInteger(recordSizeLimit) || recordSizeLimit < 64 || recordSizeLimit > 2 ** 14 + 1) {
+    throw new UsageError('recordSizeLimit must be 64..16385 (RFC 8449)');
+  }
+  const outgoingBufferLimit = config.outgoingBufferLimit ?? 128 * 1024;
+  if (!Number.isInteger(outgoingBufferLimit) || outgoingBufferLimit < 1024) throw new UsageError('outgoingBufferLimit must be at least 1024');
+  const alpn = (config.alpnProtocols ?? []).map((p) => {
+    const b = new TextEncoder().encode(p);
+    if (b.length < 1 || b.length > 255) throw new UsageError(`ALPN protocol "${p}" must be 1..255 bytes`);
+    return b;
+  });
+  return {
+    provider,
+    trustAnchors,
+    verifyCertificates,
+    verifyPeer: config.verifyPeer,
+    alpnProtocols: alpn,
+    cipherSuites: unique(config.cipherSuites ?? DEFAULT_CIPHER_SUITES, 'cipherSuites').map((s) => codePoint(CipherSuite, s, 'cipher suite')),
+    groups,
+    keyShareCount,
+    signatureSchemes: unique(config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES, 'signatureSchemes').map((s) => codePoint(SignatureScheme, s, 'signature scheme')),
+    middleboxCompatibility: config.middleboxCompatibility ?? true,
+    recordSizeLimit,
+    outgoingBufferLimit,
+    now: config.now ?? (() => new Date()),
+    clock: config.clock ?? defaultClock,
+    rewriteClientHelloExtensions: config.testing?.rewriteClientHelloExtensions,
+  };
+}

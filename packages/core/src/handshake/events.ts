@@ -1,0 +1,65 @@
+/**
+ * Plain-data events the engine queues during a step and delivers after it commits.
+ * The observe/ layer turns them into `handshake$`, `messages$` and `keylog$`.
+ */
+
+/** One step of the handshake timeline (like OpenSSL's info callback). */
+export type HandshakeStep =
+  | { readonly type: 'client-hello-sent'; readonly retry: boolean; readonly serverName?: string; readonly offeredGroups: readonly string[]; readonly offeredSuites: readonly string[]; readonly alpn?: readonly string[] }
+  | { readonly type: 'hello-retry-request'; readonly selectedGroup: string; readonly cookie: boolean }
+  | { readonly type: 'server-hello'; readonly cipherSuite: string; readonly group: string; readonly version: string }
+  | { readonly type: 'encrypted-extensions'; readonly alpn?: string; readonly recordSizeLimit?: number; readonly serverNameAcknowledged: boolean }
+  | { readonly type: 'certificate-request' }
+  | { readonly type: 'certificate'; readonly chainLength: number; readonly subject?: string }
+  | { readonly type: 'certificate-verified'; readonly signatureScheme: string; readonly chainVerified: boolean; readonly path: readonly string[] }
+  | { readonly type: 'server-finished' }
+  | { readonly type: 'client-certificate-sent'; readonly empty: boolean }
+  | { readonly type: 'client-finished-sent' }
+  | { readonly type: 'established'; readonly parameters: NegotiatedParameters };
+
+/** A handshake step with its timestamp (milliseconds since the epoch, fractional). */
+export type HandshakeEvent = HandshakeStep & { readonly at: number };
+
+/** What the handshake settled on. */
+export interface NegotiatedParameters {
+  readonly version: string;
+  readonly cipherSuite: string;
+  readonly group: string;
+  readonly signatureScheme: string;
+  readonly alpn: string | undefined;
+  readonly serverName: string | undefined;
+  readonly helloRetry: boolean;
+  /** The peer's certificate chain as sent (DER, leaf first). */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** Subjects of the validated path, leaf first (empty when verification was disabled). */
+  readonly verifiedPath: readonly string[];
+}
+
+/** One record or handshake message crossing the wire, like `openssl s_client -msg`. */
+export type MessageEvent =
+  | { readonly kind: 'record'; readonly direction: 'sent' | 'received'; readonly contentType: string; readonly length: number; readonly encrypted: boolean; readonly at: number }
+  | { readonly kind: 'handshake'; readonly direction: 'sent' | 'received'; readonly messageType: string; readonly length: number; readonly bytes: Uint8Array; readonly at: number }
+  | { readonly kind: 'alert'; readonly direction: 'sent' | 'received'; readonly level: string; readonly description: string; readonly at: number }
+  | { readonly kind: 'change-cipher-spec'; readonly direction: 'sent' | 'received'; readonly at: number };
+
+/** A NewSessionTicket the server sent (resumption itself comes later). */
+export interface SessionTicket {
+  readonly ticket: Uint8Array;
+  readonly lifetimeSeconds: number;
+  readonly ageAdd: number;
+  readonly nonce: Uint8Array;
+  readonly maxEarlyDataSize: number | undefined;
+  readonly receivedAt: number;
+  readonly cipherSuite: number;
+  /** The resumption PSK derived for this ticket (RFC 8446 §4.6.1). Secret: keep it as such. */
+  readonly psk: Uint8Array;
+  readonly serverName: string | undefined;
+}
+
+/** Everything the engine reports, in order. */
+export type EngineEvent =
+  | { readonly channel: 'handshake'; readonly event: HandshakeEvent }
+  | { readonly channel: 'message'; readonly event: MessageEvent }
+  | { readonly channel: 'keylog'; readonly line: string }
+  | { readonly channel: 'ticket'; readonly ticket: SessionTicket }
+  | { readonly channel: 'key-update'; readonly direction: 'sent' | 'received'; readonly at: number };

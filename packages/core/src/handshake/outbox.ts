@@ -1,0 +1,59 @@
+import type { CipherSuiteParams } from '../crypto/suites.ts';
+import type { MaybePromise } from '../crypto/provider.ts';
+import type { HandshakeStep, SessionTicket } from './events.ts';
+
+/** A whole handshake message as received: type, body, and the raw bytes for the transcript. */
+export interface ReceivedMessage {
+  readonly type: number;
+  readonly body: Uint8Array;
+  readonly raw: Uint8Array;
+}
+
+/**
+ * Where handshake states put their effects. States never touch the record layer or the
+ * network directly: the engine implements this and applies the effects in order.
+ */
+export interface HandshakeOutbox {
+  /** Queue a handshake message (4-byte header included) under the current write keys. */
+  sendHandshake(raw: Uint8Array): void;
+  /** Queue the middlebox-compatibility change_cipher_spec record (RFC 8446 Appendix D.4). */
+  sendChangeCipherSpec(): void;
+  /** Protect incoming records with keys from this traffic secret (RFC 8446 §7.3). */
+  setReadKeys(suite: CipherSuiteParams, trafficSecret: Uint8Array): void;
+  /** Protect outgoing records with keys from this traffic secret. */
+  setWriteKeys(suite: CipherSuiteParams, trafficSecret: Uint8Array): void;
+  /** The peer's record_size_limit (RFC 8449): bounds what we send. */
+  setPeerRecordSizeLimit(limit: number): void;
+  /** Whether a plaintext change_cipher_spec may arrive now (RFC 8446 §5). */
+  setAcceptCompatibilityCcs(accept: boolean): void;
+  /** Report a handshake step (timestamped by the engine). */
+  step(step: HandshakeStep): void;
+  /** An NSS key log line (`LABEL <client_random> <secret>`). */
+  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
+  /** A session ticket for the user. */
+  ticket(ticket: SessionTicket): void;
+  /** A KeyUpdate happened in this direction. */
+  keyUpdated(direction: 'sent' | 'received'): void;
+}
+
+/**
+ * A state waiting on an asynchronous operation (certificate validation, a WebCrypto key
+ * exchange). The engine reports WANT_ASYNC until the promise settles, then calls `resume`
+ * inside its next step, so effects still happen in order and never from a promise callback.
+ */
+export class Pending<S> {
+  readonly kind = 'Pending';
+  constructor(
+    readonly promise: Promise<unknown>,
+    readonly resume: (value: unknown, out: HandshakeOutbox) => S | Pending<S>,
+  ) {}
+}
+
+/** The result of handling one message: the next state, or a wait for one. */
+export type Transition<S> = S | Pending<S>;
+
+/** Continue with `value` now if it is ready, or park on it. */
+export function after<T, S>(value: MaybePromise<T>, out: HandshakeOutbox, resume: (value: T, out: HandshakeOutbox) => Transition<S>): Transition<S> {
+  if (value instanceof Promise) return new Pending<S>(value, resume as (v: unknown, o: HandshakeOutbox) => Transition<S>);
+  return resume(value, out);
+}

@@ -1,0 +1,68 @@
+import { firstValueFrom } from 'rxjs';
+import type { TlsConnection } from '../engine/connection.ts';
+import { SslError } from '../engine/ssl-error.ts';
+import type { ReadinessPort } from './readiness.ts';
+
+/** Send everything the engine has queued, as one write (a whole flight goes out together). */
+export async function flushOutput(conn: TlsConnection, port: ReadinessPort): Promise<void> {
+  while (conn.pendingOutput > 0) {
+    const accepted = port.write(conn.takeOutput());
+    if (!accepted) await firstValueFrom(port.writable$);
+  }
+}
+
+/** Wait until the transport has something and hand it to the engine. */
+async function feedInput(conn: TlsConnection, port: ReadinessPort): Promise<void> {
+  for (;;) {
+    let chunk: Uint8Array | null | undefined;
+    try {
+      chunk = port.read();
+    } catch (err) {
+      conn.receiveError(err);
+      return;
+    }
+    if (chunk === null) {
+      conn.receiveEnd();
+      return;
+    }
+    if (chunk !== undefined) {
+      conn.receive(chunk);
+      return;
+    }
+    await firstValueFrom(port.readable$);
+  }
+}
+
+/**
+ * The one driver loop: call `op` (connect, read, write, shutdown) on the engine, and turn
+ * each WANT_* into the matching wait on the readiness port, until the call finishes.
+ * Returns `op`'s final result; throws the connection's error on SSL or SYSCALL.
+ *
+ * `onWant` observes what the engine is waiting for (for `wants$`).
+ */
+export async function drive<R extends number>(conn: TlsConnection, port: ReadinessPort, op: () => R, onWant?: (want: SslError) => void): Promise<R> {
+  for (;;) {
+    const result = op();
+    const want = conn.getError();
+    await flushOutput(conn, port);
+    onWant?.(want);
+    switch (want) {
+      case SslError.NONE:
+      case SslError.ZERO_RETURN:
+        return result;
+      case SslError.WANT_READ:
+        // A shutdown() that waits for the peer's close_notify also lands here.
+        await feedInput(conn, port);
+        break;
+      case SslError.WANT_WRITE:
+        await firstValueFrom(port.writable$);
+        break;
+      case SslError.WANT_ASYNC:
+        await conn.asyncReady();
+        break;
+      case SslError.SSL:
+      case SslError.SYSCALL:
+        throw conn.error;
+    }
+  }
+}

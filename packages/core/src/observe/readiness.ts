@@ -1,0 +1,23 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * The readiness port: what a transport offers the driver, select()-style. One runtime's
+ * socket implements it (transport-node, transport-deno); nothing protocol-related lives there.
+ */
+export interface ReadinessPort {
+  /** Emits (at least once) when `read()` may return something: data, end of stream, or an error. Emits at once if that is already so. */
+  readonly readable$: Observable<void>;
+  /** Emits when `write()` may be called again after it returned false. Emits at once if the transport is not congested. */
+  readonly writable$: Observable<void>;
+  /**
+   * The next received bytes; `null` at end of stream; `undefined` when nothing is available
+   * now (would block). Throws when the transport failed.
+   */
+  read(): Uint8Array | null | undefined;
+  /** Send bytes. The transport takes them; `false` asks the writer to wait for `writable$` before writing more. */
+  write(data: Uint8Array): boolean;
+  /** Close the write side once everything written has been sent (after close_notify). */
+  end(): void;
+  /** Tear the transport down now. */
+  destroy(): void;
+}

@@ -1,0 +1,150 @@
+import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
+import type { TlsConnection, ConnectionPhase } from '../engine/connection.ts';
+import { SslError } from '../engine/ssl-error.ts';
+import type { HandshakeEvent, MessageEvent, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
+import { drive, flushOutput } from './drive.ts';
+import type { ReadinessPort } from './readiness.ts';
+
+/** How many message events a late `messages$` subscriber still sees. */
+const MESSAGE_REPLAY = 256;
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * A TLS connection joined to a transport through the driver, with observable progress.
+ * Promise methods for data; observables for everything that happens.
+ */
+export class TlsSession {
+  private readonly handshakeSubject = new ReplaySubject<HandshakeEvent>();
+  private readonly messagesSubject = new ReplaySubject<MessageEvent>(MESSAGE_REPLAY);
+  private readonly keylogSubject = new ReplaySubject<string>();
+  private readonly ticketsSubject = new ReplaySubject<SessionTicket>();
+  private readonly wantsSubject = new Subject<SslError>();
+  private readonly phaseSubject: BehaviorSubject<ConnectionPhase>;
+  private handshakeSettled = false;
+  private readonly detach: () => void;
+  private readonly readBuffer = new Uint8Array(READ_CHUNK);
+  private handshakePromise: Promise<NegotiatedParameters> | undefined;
+
+  /** Each handshake step with its timestamp; completes when established, errors with the typed error. Replays for late subscribers. */
+  readonly handshake$: Observable<HandshakeEvent> = this.handshakeSubject.asObservable();
+  /** Every record, handshake message and alert in both directions (like `s_client -msg`). */
+  readonly messages$: Observable<MessageEvent> = this.messagesSubject.asObservable();
+  /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark. Contains secrets. */
+  readonly keylog$: Observable<string> = this.keylogSubject.asObservable();
+  /** NewSessionTickets the server sent. */
+  readonly tickets$: Observable<SessionTicket> = this.ticketsSubject.asObservable();
+  /** What the engine waits for after each call: WANT_READ, WANT_WRITE, WANT_ASYNC, or NONE. */
+  readonly wants$: Observable<SslError> = this.wantsSubject.asObservable();
+  /** idle → handshaking → established → closed, or failed. */
+  readonly phase$: Observable<ConnectionPhase>;
+
+  constructor(
+    readonly connection: TlsConnection,
+    private readonly port: ReadinessPort,
+  ) {
+    this.phaseSubject = new BehaviorSubject<ConnectionPhase>(connection.phase);
+    this.phase$ = this.phaseSubject.asObservable();
+    this.detach = connection.onEvent((e) => {
+      switch (e.channel) {
+        case 'handshake':
+          this.handshakeSubject.next(e.event);
+          if (e.event.type === 'established') {
+            this.handshakeSettled = true;
+            this.handshakeSubject.complete();
+          }
+          break;
+        case 'message':
+          this.messagesSubject.next(e.event);
+          break;
+        case 'keylog':
+          this.keylogSubject.next(e.line);
+          break;
+        case 'ticket':
+          this.ticketsSubject.next(e.ticket);
+          break;
+        case 'key-update':
+          break;
+      }
+    });
+  }
+
+  /** Run the handshake (idempotent). Resolves with what was negotiated. */
+  handshake(): Promise<NegotiatedParameters> {
+    this.handshakePromise ??= this.run(() => this.connection.connect()).then((r) => {
+      if (r !== 1) throw this.connection.error ?? new Error('tls: peer closed the connection during the handshake');
+      return this.connection.negotiated!;
+    });
+    return this.handshakePromise;
+  }
+
+  /** The next decrypted bytes, or `null` after the peer's close_notify. Throws on truncation or a protocol error. */
+  async read(): Promise<Uint8Array | null> {
+    const n = await this.run(() => this.connection.read(this.readBuffer));
+    if (n <= 0) return null;
+    return this.readBuffer.slice(0, n);
+  }
+
+  /** Write all of `data`; resolves once the engine has taken and sent every byte. */
+  async write(data: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      const chunk = data.subarray(offset);
+      offset += await this.run(() => this.connection.write(chunk));
+    }
+  }
+
+  /**
+   * Send close_notify. With `waitForPeer`, also wait for the peer's close_notify (reading and
+   * discarding nothing: unread data stays readable).
+   */
+  async shutdown(options: { waitForPeer?: boolean } = {}): Promise<void> {
+    if (options.waitForPeer) {
+      await this.run(() => this.connection.shutdown());
+    } else {
+      this.connection.shutdown();
+      this.update();
+      await flushOutput(this.connection, this.port);
+    }
+    this.port.end();
+  }
+
+  /** Tear the transport down and complete the streams. */
+  destroy(): void {
+    this.port.destroy();
+    this.finish();
+  }
+
+  private async run<R extends number>(op: () => R): Promise<R> {
+    try {
+      return await drive(this.connection, this.port, op, (want) => {
+        this.update();
+        this.wantsSubject.next(want);
+      });
+    } catch (err) {
+      this.update();
+      if (!this.handshakeSettled) {
+        this.handshakeSettled = true;
+        this.handshakeSubject.error(err);
+      }
+      throw err;
+    }
+  }
+
+  private update(): void {
+    const phase = this.connection.phase;
+    if (this.phaseSubject.value !== phase) this.phaseSubject.next(phase);
+  }
+
+  private finish(): void {
+    this.detach();
+    if (!this.handshakeSettled) {
+      this.handshakeSettled = true;
+      this.handshakeSubject.error(this.connection.error ?? new Error('tls: connection destroyed before the handshake completed'));
+    }
+    this.messagesSubject.complete();
+    this.keylogSubject.complete();
+    this.ticketsSubject.complete();
+    this.wantsSubject.complete();
+    this.phaseSubject.complete();
+  }
+}

@@ -1,0 +1,2 @@
+export { NodeReadiness, setNoDelay } from './node-readiness.ts';
+export { connectTls, openTlsSession, type ConnectOptions } from './connect.ts';
