@@ -17,7 +17,8 @@ import { TlsError } from '../../src/errors/tls-error.ts';
 import { SslError } from '../../src/engine/ssl-error.ts';
 import { TransportError } from '../../src/engine/transport-error.ts';
 import type { TlsConnection } from '../../src/engine/connection.ts';
-import { section3, section3Client, section3ServerRecords } from './trace-fixture.ts';
+import { traceValue } from '../../src/testing/rfc8448.ts';
+import { section3, section3Client, section3ServerRecords, steps } from './trace-fixture.ts';
 
 /** A sealer with the trace's server handshake keys: records as the §3 server would send them. */
 function serverSealer(): RecordSealer {
@@ -72,8 +73,9 @@ const encrypted = (...messages: Uint8Array[]): Uint8Array => {
 };
 const { encryptedExtensions: EE, certificate: CERT, certificateVerify: CV, finished: FIN } = section3;
 
-describe('client: any split of the server bytes gives the same handshake', () => {
-  const whole = concat(...section3ServerRecords);
+describe('client: any split of the server bytes gives the same handshake and the same data', () => {
+  const appData = traceValue(steps, '3', 'server', 'send application_data record', 'payload');
+  const whole = concat(...section3ServerRecords, traceValue(steps, '3', 'server', 'send application_data record', 'complete record'));
   const reference = (() => {
     const conn = section3Client();
     conn.connect();
@@ -103,6 +105,9 @@ describe('client: any split of the server bytes gives the same handshake', () =>
         expect(result).toBe(1);
         expect(toHex(conn.takeOutput())).toBe(reference.finished);
         expect(conn.negotiated).toEqual(reference.params);
+        const buf = new Uint8Array(100);
+        const n = conn.read(buf);
+        expect(toHex(buf.subarray(0, n))).toBe(toHex(appData));
       }),
       { numRuns: 60 },
     );
