@@ -1,23 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getTestPki } from '../../core/test/support/pki.ts';
 import { nodeVerifyProvider } from '../../core/test/support/node-verify-provider.ts';
 import { ArgsError, parseFlags } from '../src/cli/args.ts';
 import { verifyCommand } from '../src/cli/verify.ts';
 
-// Until core's noble provider lands, @rxtls/core cannot load; then the command runs against the
-// real x509 modules with the node:crypto verify provider standing in for nobleProvider.
-vi.mock('@rxtls/core', async () => {
-  const { existsSync } = await import('node:fs');
-  if (existsSync(new URL('../../core/src/crypto/noble/index.ts', import.meta.url))) return vi.importActual('@rxtls/core');
-  return {
-    ...(await import('../../core/src/x509/index.ts')),
-    ...(await import('../../core/src/errors/index.ts')),
-    nobleProvider: (await import('../../core/test/support/node-verify-provider.ts')).nodeVerifyProvider,
-  };
-});
 
 const pki = await getTestPki();
 const scratch = mkdtempSync(join(tmpdir(), 'rxtls-cli-verify-'));
