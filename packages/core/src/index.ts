@@ -17,3 +17,8 @@ export { verifyCertificateChain, type ChainVerifyOptions, type VerifiedChain } f
 export { parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
 export { loadCertificates, decodePem, encodePem } from './x509/pem.ts';
 export { matchesHost, checkHost } from './x509/hostname.ts';
+export { parseIpAddress, formatIpAddress } from './x509/ip.ts';
+export { TLS13_CIPHER_SUITES, getCipherSuite, type CipherSuiteParams } from './crypto/suites.ts';
+export { exportKeyingMaterial } from './crypto/key-schedule.ts';
+/** Wire codecs for every TLS 1.3 message and extension (for tools and tests). */
+export * as codec from './codec/index.ts';

@@ -1,1 +1,2 @@
 export * from './rfc8448.ts';
+export * from './deterministic-provider.ts';
