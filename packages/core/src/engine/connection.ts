@@ -323,10 +323,10 @@ export class TlsConnection {
     return this.advanceHandshake();
   }
 
-  /** Start watching a pending promise; its result is picked up by the next call. */
+  /** Start watching a pending promise; its result is recorded, and picked up by the next call. */
   private park(pending: Pending<ClientState>): AsyncSlot {
-    const slot: { current: AsyncSlot } = { current: { settled: false } };
-    this.asyncSlot = slot.current;
+    const waiting: AsyncSlot = { settled: false };
+    this.asyncSlot = waiting;
     this.asyncWaiter = pending.promise.then(
       (value) => {
         this.asyncSlot = { settled: true, ok: true, value };
@@ -335,7 +335,7 @@ export class TlsConnection {
         this.asyncSlot = { settled: true, ok: false, error };
       },
     );
-    return slot.current;
+    return waiting;
   }
 
   /** The next whole handshake message, reading records as needed; null when more input is needed. */
