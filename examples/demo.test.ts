@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { visibleWidth } from './support/ansi.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Run the demo the way `pnpm demo` does (tsx), with stdout a pipe, not a terminal. */
+function runDemo(args: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env['NO_COLOR'];
+    delete env['FORCE_COLOR'];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const STEPS = ['client-hello-sent', 'server-hello', 'encrypted-extensions', 'certificate', 'certificate-verified', 'server-finished', 'client-finished-sent', 'established'];
+
+describe.each([
+  { args: [], keyType: 'ecdsa-p256', scheme: /^ecdsa_secp256r1_sha256$/ },
+  { args: ['--rsa'], keyType: 'rsa-2048', scheme: /^rsa_pss_rsae_sha(256|384|512)$/ },
+])('pnpm demo $args', ({ args, keyType, scheme }) => {
+  const run = runDemo(args);
+
+  it('exits 0 with nothing on stderr', async () => {
+    const { code, stderr } = await run;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('draws the handshake timeline: every step, in order, with times and bars', async () => {
+    const lines = (await run).stdout.split('\n');
+    const stepRows = lines.filter((l) => /^ {2}\S [a-z-]+ +\d/.test(l));
+    expect(stepRows.map((l) => l.split(/\s+/)[2])).toEqual(STEPS);
+    for (const row of stepRows) expect(row).toMatch(/\d+(\.\d+)? m?s +\d+(\.\d+)? m?s +[█▉▊▋▌▍▎▏]/);
+  });
+
+  it('prints the negotiated parameters', async () => {
+    const { stdout } = await run;
+    const field = (name: string): string | undefined => new RegExp(`^ {2}${name} +(.+)$`, 'm').exec(stdout)?.[1];
+    expect(field('protocol')).toBe('TLSv1.3');
+    expect(field('cipher')).toMatch(/^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$/);
+    expect(field('signature')).toMatch(scheme);
+    expect(field('ALPN')).toBe('http/1.1');
+    expect(field('server name')).toBe('localhost');
+  });
+
+  it('prints the chain the server sent and the verified path up to the generated root', async () => {
+    const { stdout } = await run;
+    const leaf = 'CN=localhost,O=rxtls demo';
+    const intermediate = `CN=rxtls Demo Intermediate CA (${keyType}),O=rxtls demo`;
+    const root = `CN=rxtls Demo Root CA (${keyType}),O=rxtls demo`;
+    const sent = stdout.slice(stdout.indexOf('(peerCertificates)'), stdout.indexOf('(verifiedPath)'));
+    expect(sent).toMatch(new RegExp(`\\[0\\] subject ${esc(leaf)}\\n +issuer +${esc(intermediate)}\\n`));
+    expect(sent).toMatch(new RegExp(`\\[1\\] subject ${esc(intermediate)}\\n +issuer +${esc(root)}\\n`));
+    expect(sent).not.toContain('[2]');
+    const path = stdout.slice(stdout.indexOf('(verifiedPath)'));
+    expect(path).toMatch(new RegExp(`\\[0\\] subject ${esc(leaf)}\\n +issuer +${esc(intermediate)}\\n`));
+    expect(path).toMatch(new RegExp(`\\[1\\] subject ${esc(intermediate)}\\n +issuer +${esc(root)}\\n`));
+    expect(path).toMatch(new RegExp(`\\[2\\] subject ${esc(root)} +trust anchor\\n +issuer +${esc(root)}\\n`));
+  });
+
+  it('sends GET / over the connection and prints the response', async () => {
+    const { stdout } = await run;
+    expect(stdout).toContain('  > GET / HTTP/1.1\n');
+    expect(stdout).toContain('  < HTTP/1.1 200 OK\n');
+    expect(stdout).toContain('  < Hello from node:tls, read through rxtls.\n');
+  });
+
+  it('fits in 80 columns and has no colour codes when stdout is not a terminal', async () => {
+    const { stdout } = await run;
+    expect(stdout).not.toContain('\x1b');
+    for (const line of stdout.split('\n')) expect(visibleWidth(line)).toBeLessThan(80);
+  });
+});
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,227 @@
+/**
+ * `pnpm demo`: rxtls end to end on one machine, with nothing but Node.js.
+ *
+ * 1. makes a throw-away PKI (root → intermediate → leaf for localhost) in pure JS;
+ * 2. starts a `node:tls` server on 127.0.0.1 (an ephemeral port) with it;
+ * 3. connects with rxtls, drawing the handshake timeline as it happens;
+ * 4. prints what was negotiated and the certificate chain;
+ * 5. sends `GET / HTTP/1.1` over the connection and prints the response.
+ *
+ * Usage: `pnpm demo [--rsa]` (`--rsa`: RSA-2048 certificates instead of ECDSA P-256).
+ * Colours only when stdout is a terminal and NO_COLOR is not set.
+ */
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { loadCertificates, parseCertificate, type HandshakeEvent, type NegotiatedParameters, type ParsedCertificate, type TlsSession } from '@rxtls/core';
+import { openTlsSession } from '@rxtls/transport-node';
+import { palette, truncate, type Palette } from './support/ansi.ts';
+import { generateDemoPki, type DemoKeyType, type DemoPki } from './support/generate-pki.ts';
+import { renderTimeline, timelineLegend } from './timeline-printer.ts';
+
+/** What the embedded server answers to any request. */
+const RESPONSE_BODY = 'Hello from node:tls, read through rxtls.\n';
+/** The demo gives up (exit 1) rather than hang if something stalls. */
+const DEADLINE_MS = 30_000;
+
+const isTty = process.stdout.isTTY === true;
+const colour = isTty && process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb';
+const width = isTty ? Math.min(80, process.stdout.columns || 80) : 80;
+const p = palette(colour);
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function heading(n: number, title: string): void {
+  say();
+  say(p.bold(`${p.blue(`${n}.`)} ${title}`));
+}
+
+/** `  key   value` lines, the value cut to the terminal width. */
+function field(key: string, value: string, style: (s: string) => string = (s) => s): void {
+  const label = `  ${key.padEnd(13)}`;
+  say(`${p.dim(label)}${style(truncate(value, width - 1 - label.length))}`);
+}
+
+/**
+ * A node:tls server that answers one HTTP/1.1 request per connection with a short text body,
+ * then closes (close_notify, then FIN).
+ */
+async function startServer(pki: DemoPki): Promise<{ server: Server; port: number }> {
+  const server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem + pki.intermediatePem, minVersion: 'TLSv1.3', ALPNProtocols: ['http/1.1'] }, (socket: TLSSocket) => {
+    let request = '';
+    socket.setEncoding('latin1');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      request += chunk;
+      if (!request.includes('\r\n\r\n')) return;
+      const body = Buffer.from(RESPONSE_BODY, 'utf8');
+      const head = ['HTTP/1.1 200 OK', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${body.length}`, 'Server: node:tls demo', 'Connection: close', '', ''].join('\r\n');
+      socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    });
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * Subscribe to `handshake$` and draw the timeline. On a terminal it is redrawn in place as
+ * each step arrives; otherwise it is printed once, when the handshake is over.
+ */
+function drawTimeline(session: TlsSession, start: number): { finish: () => void } {
+  const events: HandshakeEvent[] = [];
+  let drawn = 0;
+  const options = { width, color: colour, start } as const;
+  const draw = (): void => {
+    const lines = renderTimeline(events, options);
+    // Cursor to the start of the first line drawn last time, then clear to the end of the screen.
+    const rewind = drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '';
+    process.stdout.write(`${rewind}${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
+  session.handshake$.subscribe({
+    next: (event) => {
+      events.push(event);
+      if (isTty) draw();
+    },
+    error: () => {}, // the failure is reported by handshake()'s rejection
+  });
+  return {
+    finish: () => {
+      if (!isTty || drawn === 0) draw();
+    },
+  };
+}
+
+function printParameters(parameters: NegotiatedParameters): void {
+  field('protocol', parameters.version, p.green);
+  field('cipher', parameters.cipherSuite, p.green);
+  field('key group', parameters.group);
+  field('signature', parameters.signatureScheme);
+  field('ALPN', parameters.alpn ?? '(none)');
+  field('server name', parameters.serverName ?? '(none)');
+  field('HRR', parameters.helloRetry ? 'yes (the server asked for another key share)' : 'no');
+}
+
+function printChain(parameters: NegotiatedParameters, rootPem: string): void {
+  const sent = parameters.peerCertificates.map((der) => parseCertificate(der));
+  const anchors = loadCertificates(rootPem).map((der) => parseCertificate(der));
+  say(p.dim('  sent by the server (peerCertificates), leaf first:'));
+  sent.forEach((cert, i) => certificateLines(i, cert, ''));
+
+  say(p.dim('  verified path (verifiedPath), leaf to trust anchor:'));
+  if (parameters.verifiedPath.length === 0) {
+    say(`  ${p.red('not verified')}`);
+    return;
+  }
+  // verifiedPath names subjects only; find each certificate among those sent and trusted.
+  const known = new Map<string, { cert: ParsedCertificate; origin: string }>();
+  for (const cert of sent) known.set(cert.subject, { cert, origin: '' });
+  for (const cert of anchors) known.set(cert.subject, { cert, origin: 'trust anchor' });
+  parameters.verifiedPath.forEach((subject, i) => {
+    const entry = known.get(subject);
+    certificateLines(i, entry?.cert ?? { subject, issuer: '?' }, entry?.origin ?? '');
+  });
+}
+
+/** `[i] subject …` and `    issuer …`, with where the certificate came from. */
+function certificateLines(index: number, cert: Pick<ParsedCertificate, 'subject' | 'issuer'>, origin: string): void {
+  const indent = `  [${index}] `;
+  const tag = origin === '' ? '' : `  ${origin}`;
+  const room = width - 1 - indent.length - 'subject '.length;
+  const subject = truncate(cert.subject, room - tag.length);
+  say(`${indent}${p.dim('subject')} ${p.bold(subject)}${p.yellow(tag)}`);
+  say(`${' '.repeat(indent.length)}${p.dim('issuer ')} ${truncate(cert.issuer, room)}`);
+}
+
+/** Print an HTTP message line by line with a direction mark, cutting long lines. */
+function printHttp(mark: string, text: string, style: (s: string) => string): void {
+  const lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  for (const line of lines) say(`  ${style(mark)} ${truncate(line, width - 1 - 4)}`);
+}
+
+async function readAll(session: TlsSession): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for (let chunk = await session.read(); chunk !== null; chunk = await session.read()) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function main(argv: readonly string[], out: Palette): Promise<void> {
+  const keyType: DemoKeyType = argv.includes('--rsa') ? 'rsa-2048' : 'ecdsa-p256';
+  const began = now();
+  say(out.bold('rxtls demo') + out.dim(' · a TLS 1.3 client in TypeScript, against a local node:tls server'));
+
+  heading(1, 'Certificates');
+  const t0 = now();
+  const pki = await generateDemoPki({ keyType });
+  field('made', `root CA → intermediate CA → leaf (${keyType}) in ${(now() - t0).toFixed(0)} ms`);
+  field('leaf names', 'DNS:localhost, IP:127.0.0.1 · valid for one day');
+  field('how', 'pkijs + asn1js + WebCrypto, no openssl');
+
+  const { server, port } = await startServer(pki);
+  let session: TlsSession | undefined;
+  try {
+    heading(2, `Handshake with 127.0.0.1:${port} (node:tls, in this process)`);
+    const connectStart = now();
+    session = await openTlsSession({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, alpnProtocols: ['http/1.1'] });
+    const start = now();
+    field('tcp connect', `${(start - connectStart).toFixed(2)} ms, then the TLS steps from handshake():`);
+    const timeline = drawTimeline(session, start);
+    const parameters = await session.handshake();
+    timeline.finish();
+    say(timelineLegend({ width, color: colour }));
+
+    heading(3, 'Negotiated');
+    printParameters(parameters);
+
+    heading(4, 'Certificate chain');
+    printChain(parameters, pki.rootPem);
+
+    heading(5, 'HTTP/1.1 over the connection');
+    const request = 'GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: rxtls-demo\r\nConnection: close\r\n\r\n';
+    printHttp('>', request, out.cyan);
+    await session.write(new TextEncoder().encode(request));
+    const response = new TextDecoder().decode(await readAll(session));
+    printHttp('<', response, out.magenta);
+    let closing = 'the server sent close_notify, and so did we';
+    try {
+      await session.shutdown();
+    } catch (err) {
+      // The server may already have torn its socket down after its own close_notify.
+      closing = `the server sent close_notify; ours did not reach it (${err instanceof Error ? err.message : String(err)})`;
+    }
+
+    say();
+    say(`${out.green('✓')} done in ${(now() - began).toFixed(0)} ms; ${closing}.`);
+  } finally {
+    session?.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+const deadline = setTimeout(() => {
+  process.stderr.write(`${p.red('demo: no progress for')} ${DEADLINE_MS / 1000} s, giving up\n`);
+  process.exit(1);
+}, DEADLINE_MS);
+deadline.unref();
+
+main(process.argv.slice(2), p).then(
+  () => {
+    clearTimeout(deadline);
+    process.exitCode = 0;
+  },
+  (err: unknown) => {
+    clearTimeout(deadline);
+    const alert = typeof err === 'object' && err !== null && 'alert' in err ? ` (alert: ${String((err as { alert: unknown }).alert)})` : '';
+    process.stderr.write(`\n${p.red('demo failed:')} ${err instanceof Error ? err.message : String(err)}${alert}\n`);
+    process.exitCode = 1;
+  },
+);
