@@ -81,6 +81,17 @@ describe.each([
   });
 });
 
+describe('pnpm demo --wrong-root', () => {
+  it('shows the timeline up to the certificate, reports the alert and exits 1', async () => {
+    const { code, stdout, stderr } = await runDemo(['--wrong-root']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/demo failed: tls: .*\[alert (bad_certificate|unknown_ca), sent to the server\]/);
+    const steps = stdout.split('\n').filter((l) => /^ {2}\S [a-z-]+ +\d/.test(l)).map((l) => l.split(/\s+/)[2]);
+    expect(steps).toEqual(STEPS.slice(0, STEPS.indexOf('certificate') + 1));
+    expect(stdout).not.toContain('HTTP/1.1 200 OK');
+  });
+});
+
 function esc(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

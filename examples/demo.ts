@@ -7,12 +7,14 @@
  * 4. prints what was negotiated and the certificate chain;
  * 5. sends `GET / HTTP/1.1` over the connection and prints the response.
  *
- * Usage: `pnpm demo [--rsa]` (`--rsa`: RSA-2048 certificates instead of ECDSA P-256).
+ * Usage: `pnpm demo [--rsa] [--wrong-root]`
+ *   --rsa         RSA-2048 certificates instead of ECDSA P-256
+ *   --wrong-root  trust the root of another generated PKI: watch verification fail (exit 1)
  * Colours only when stdout is a terminal and NO_COLOR is not set.
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { loadCertificates, parseCertificate, type HandshakeEvent, type NegotiatedParameters, type ParsedCertificate, type TlsSession } from '@rxtls/core';
+import { TlsError, loadCertificates, parseCertificate, type HandshakeEvent, type NegotiatedParameters, type ParsedCertificate, type TlsSession } from '@rxtls/core';
 import { openTlsSession } from '@rxtls/transport-node';
 import { palette, truncate, type Palette } from './support/ansi.ts';
 import { generateDemoPki, type DemoKeyType, type DemoPki } from './support/generate-pki.ts';
@@ -72,11 +74,15 @@ async function startServer(pki: DemoPki): Promise<{ server: Server; port: number
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** Below this width a timeline line could wrap, and an in-place redraw would then go wrong. */
+const LIVE_MIN_WIDTH = 60;
+
 /**
  * Subscribe to `handshake$` and draw the timeline. On a terminal it is redrawn in place as
  * each step arrives; otherwise it is printed once, when the handshake is over.
  */
 function drawTimeline(session: TlsSession, start: number): { finish: () => void } {
+  const live = isTty && width >= LIVE_MIN_WIDTH;
   const events: HandshakeEvent[] = [];
   let drawn = 0;
   const options = { width, color: colour, start } as const;
@@ -90,13 +96,13 @@ function drawTimeline(session: TlsSession, start: number): { finish: () => void 
   session.handshake$.subscribe({
     next: (event) => {
       events.push(event);
-      if (isTty) draw();
+      if (live) draw();
     },
     error: () => {}, // the failure is reported by handshake()'s rejection
   });
   return {
     finish: () => {
-      if (!isTty || drawn === 0) draw();
+      if (!live || drawn === 0) draw();
     },
   };
 }
@@ -156,6 +162,7 @@ async function readAll(session: TlsSession): Promise<Uint8Array> {
 
 async function main(argv: readonly string[], out: Palette): Promise<void> {
   const keyType: DemoKeyType = argv.includes('--rsa') ? 'rsa-2048' : 'ecdsa-p256';
+  const wrongRoot = argv.includes('--wrong-root');
   const began = now();
   say(out.bold('rxtls demo') + out.dim(' · a TLS 1.3 client in TypeScript, against a local node:tls server'));
 
@@ -165,19 +172,22 @@ async function main(argv: readonly string[], out: Palette): Promise<void> {
   field('made', `root CA → intermediate CA → leaf (${keyType}) in ${(now() - t0).toFixed(0)} ms`);
   field('leaf names', 'DNS:localhost, IP:127.0.0.1 · valid for one day');
   field('how', 'pkijs + asn1js + WebCrypto, no openssl');
+  // With --wrong-root the client trusts a root that did not sign this chain.
+  const trusted = wrongRoot ? (await generateDemoPki({ keyType })).rootPem : pki.rootPem;
+  if (wrongRoot) field('trusting', 'the root of ANOTHER PKI (--wrong-root): expect a failure', out.yellow);
 
   const { server, port } = await startServer(pki);
   let session: TlsSession | undefined;
   try {
     heading(2, `Handshake with 127.0.0.1:${port} (node:tls, in this process)`);
     const connectStart = now();
-    session = await openTlsSession({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, alpnProtocols: ['http/1.1'] });
+    session = await openTlsSession({ host: '127.0.0.1', port, servername: 'localhost', ca: trusted, alpnProtocols: ['http/1.1'] });
     const start = now();
     field('tcp connect', `${(start - connectStart).toFixed(2)} ms, then the TLS steps from handshake():`);
     const timeline = drawTimeline(session, start);
-    const parameters = await session.handshake();
-    timeline.finish();
+    const parameters = await session.handshake().finally(() => timeline.finish());
     say(timelineLegend({ width, color: colour }));
+    say(out.dim('  (a fresh process: the first steps include module loading and JIT warm-up)'));
 
     heading(3, 'Negotiated');
     printParameters(parameters);
@@ -220,8 +230,9 @@ main(process.argv.slice(2), p).then(
   },
   (err: unknown) => {
     clearTimeout(deadline);
-    const alert = typeof err === 'object' && err !== null && 'alert' in err ? ` (alert: ${String((err as { alert: unknown }).alert)})` : '';
-    process.stderr.write(`\n${p.red('demo failed:')} ${err instanceof Error ? err.message : String(err)}${alert}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    const alert = err instanceof TlsError ? ` [alert ${err.alertName}, ${err.origin === 'peer' ? 'from the server' : 'sent to the server'}]` : '';
+    process.stderr.write(`\n${p.red('demo failed:')} ${message}${alert}\n`);
     process.exitCode = 1;
   },
 );
