@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { TlsError, loadCertificates, parseCertificate, type HandshakeEvent, type NegotiatedParameters, type ParsedCertificate, type TlsSession } from '@rxtls/core';
 import { openTlsSession } from '@rxtls/transport-node';
-import { palette, truncate, type Palette } from './support/ansi.ts';
+import { palette, truncate } from './support/ansi.ts';
 import { generateDemoPki, type DemoKeyType, type DemoPki } from './support/generate-pki.ts';
 import { renderTimeline, timelineLegend } from './timeline-printer.ts';
 
@@ -160,11 +160,13 @@ async function readAll(session: TlsSession): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-async function main(argv: readonly string[], out: Palette): Promise<void> {
+async function main(argv: readonly string[]): Promise<void> {
+  const unknown = argv.filter((a) => a !== '--rsa' && a !== '--wrong-root');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; usage: pnpm demo [--rsa] [--wrong-root]`);
   const keyType: DemoKeyType = argv.includes('--rsa') ? 'rsa-2048' : 'ecdsa-p256';
   const wrongRoot = argv.includes('--wrong-root');
   const began = now();
-  say(out.bold('rxtls demo') + out.dim(' · a TLS 1.3 client in TypeScript, against a local node:tls server'));
+  say(p.bold('rxtls demo') + p.dim(' · a TLS 1.3 client in TypeScript, against a local node:tls server'));
 
   heading(1, 'Certificates');
   const t0 = now();
@@ -174,7 +176,7 @@ async function main(argv: readonly string[], out: Palette): Promise<void> {
   field('how', 'pkijs + asn1js + WebCrypto, no openssl');
   // With --wrong-root the client trusts a root that did not sign this chain.
   const trusted = wrongRoot ? (await generateDemoPki({ keyType })).rootPem : pki.rootPem;
-  if (wrongRoot) field('trusting', 'the root of ANOTHER PKI (--wrong-root): expect a failure', out.yellow);
+  if (wrongRoot) field('trusting', 'the root of ANOTHER PKI (--wrong-root): expect a failure', p.yellow);
 
   const { server, port } = await startServer(pki);
   let session: TlsSession | undefined;
@@ -187,7 +189,7 @@ async function main(argv: readonly string[], out: Palette): Promise<void> {
     const timeline = drawTimeline(session, start);
     const parameters = await session.handshake().finally(() => timeline.finish());
     say(timelineLegend({ width, color: colour }));
-    say(out.dim('  (a fresh process: the first steps include module loading and JIT warm-up)'));
+    say(p.dim('  (a fresh process: the first steps include module loading and JIT warm-up)'));
 
     heading(3, 'Negotiated');
     printParameters(parameters);
@@ -197,10 +199,10 @@ async function main(argv: readonly string[], out: Palette): Promise<void> {
 
     heading(5, 'HTTP/1.1 over the connection');
     const request = 'GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: rxtls-demo\r\nConnection: close\r\n\r\n';
-    printHttp('>', request, out.cyan);
+    printHttp('>', request, p.cyan);
     await session.write(new TextEncoder().encode(request));
     const response = new TextDecoder().decode(await readAll(session));
-    printHttp('<', response, out.magenta);
+    printHttp('<', response, p.magenta);
     let closing = 'the server sent close_notify, and so did we';
     try {
       await session.shutdown();
@@ -210,7 +212,7 @@ async function main(argv: readonly string[], out: Palette): Promise<void> {
     }
 
     say();
-    say(`${out.green('✓')} done in ${(now() - began).toFixed(0)} ms; ${closing}.`);
+    say(`${p.green('✓')} done in ${(now() - began).toFixed(0)} ms; ${closing}.`);
   } finally {
     session?.destroy();
     await new Promise((resolve) => server.close(resolve));
@@ -218,12 +220,12 @@ async function main(argv: readonly string[], out: Palette): Promise<void> {
 }
 
 const deadline = setTimeout(() => {
-  process.stderr.write(`${p.red('demo: no progress for')} ${DEADLINE_MS / 1000} s, giving up\n`);
+  process.stderr.write(`${p.red('demo failed:')} not finished after ${DEADLINE_MS / 1000} s, giving up\n`);
   process.exit(1);
 }, DEADLINE_MS);
 deadline.unref();
 
-main(process.argv.slice(2), p).then(
+main(process.argv.slice(2)).then(
   () => {
     clearTimeout(deadline);
     process.exitCode = 0;
