@@ -25,44 +25,8 @@ export class NodeReadiness implements ReadinessPort {
     stream.on('close', () => {
       this.ended = true;
     });
-    this.readable$ = new Observable<void>((sub) => {
-      if (this.failure || this.ended || stream.readableLength > 0) {
-        sub.next();
-        sub.complete();
-        return undefined;
-      }
-      const fire = (): void => {
-        sub.next();
-        sub.complete();
-      };
-      stream.once('readable', fire);
-      stream.once('end', fire);
-      stream.once('error', fire);
-      stream.once('close', fire);
-      return () => {
-        stream.off('readable', fire);
-        stream.off('end', fire);
-        stream.off('error', fire);
-        stream.off('close', fire);
-      };
-    });
-    this.writable$ = new Observable<void>((sub) => {
-      if (!stream.writableNeedDrain || this.failure || stream.destroyed) {
-        sub.next();
-        sub.complete();
-        return undefined;
-      }
-      const fire = (): void => {
-        sub.next();
-        sub.complete();
-      };
-      stream.once('drain', fire);
-      stream.once('close', fire);
-      return () => {
-        stream.off('drain', fire);
-        stream.off('close', fire);
-      };
-    });
+    this.readable$ = readyWhen(stream, ['readable', 'end', 'error', 'close'], () => this.failure !== undefined || this.ended || stream.readableLength > 0);
+    this.writable$ = readyWhen(stream, ['drain', 'close'], () => !stream.writableNeedDrain || this.failure !== undefined || stream.destroyed);
   }
 
   read(): Uint8Array | null | undefined {
@@ -85,6 +49,28 @@ export class NodeReadiness implements ReadinessPort {
   destroy(): void {
     this.stream.destroy();
   }
+}
+
+/**
+ * Emits once (then completes) when `readyNow()` holds at subscription, or at the first of
+ * `events`. Unsubscribing removes the listeners: nothing is left behind.
+ */
+function readyWhen(stream: Duplex, events: readonly string[], readyNow: () => boolean): Observable<void> {
+  return new Observable<void>((sub) => {
+    if (readyNow()) {
+      sub.next();
+      sub.complete();
+      return undefined;
+    }
+    const fire = (): void => {
+      sub.next();
+      sub.complete();
+    };
+    for (const e of events) stream.once(e, fire);
+    return () => {
+      for (const e of events) stream.off(e, fire);
+    };
+  });
 }
 
 /** Disable Nagle: a TLS flight must not wait for the peer's delayed ACK (SSL_connect(3)). */
