@@ -3,6 +3,7 @@ import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { Extension } from '../codec/extension.ts';
 import type { CryptoProvider, KeyExchangeGroup, MaybePromise } from '../crypto/provider.ts';
 import type { VerifiedChain } from '../x509/verify.ts';
+import { CertificateCache } from '../x509/cache.ts';
 
 export type CipherSuiteName = 'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256';
 export type SignatureSchemeName =
@@ -70,6 +71,8 @@ export interface ClientConfig {
 export interface ResolvedClientConfig {
   readonly provider: CryptoProvider;
   readonly trustAnchors: readonly Uint8Array[];
+  /** Parsed peer certificates and verified signatures, shared by this config's connections. */
+  readonly certificateCache: CertificateCache;
   readonly verifyCertificates: boolean;
   readonly verifyPeer: ((info: PeerVerificationInfo) => MaybePromise<void>) | undefined;
   readonly alpnProtocols: readonly Uint8Array[];
@@ -150,6 +153,7 @@ export function resolveClientConfig(config: ClientConfig, deps: { defaultProvide
   return {
     provider,
     trustAnchors,
+    certificateCache: new CertificateCache(),
     verifyCertificates,
     verifyPeer: config.verifyPeer,
     alpnProtocols: alpn,

@@ -4,3 +4,4 @@ export { matchesHost, checkHost, describeSubjectAltNames } from './hostname.ts';
 export { parseIpAddress, formatIpAddress } from './ip.ts';
 export { dnsNameWithin, ipWithin, nameConstraintViolation } from './name-constraints.ts';
 export * from './verify.ts';
+export { CertificateCache, derKey } from './cache.ts';

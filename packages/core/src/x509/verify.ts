@@ -6,7 +6,8 @@
  * validates the wrong end of the list, ignores pathLenConstraint, loops on cyclic graphs and
  * misses alternate paths (see DESIGN.md). pkijs only parses.
  */
-import { bytesEqual, toHex } from '../bytes/index.ts';
+import { bytesEqual } from '../bytes/index.ts';
+import { derKey, type CertificateCache } from './cache.ts';
 import type { CryptoProvider, PublicKey, SignatureAlgorithm } from '../crypto/provider.ts';
 import { CertificateError, TlsError, UsageError } from '../errors/index.ts';
 import { parseCertificate, type ParsedCertificate } from './certificate.ts';
@@ -32,6 +33,8 @@ export interface ChainVerifyOptions {
   readonly maxSignatureChecks?: number;
   /** Most certificates in a path, leaf and trust anchor included; default {@link DEFAULT_MAX_PATH_LENGTH}. */
   readonly maxPathLength?: number;
+  /** Parsed certificates and verified signatures shared across calls (one per context). */
+  readonly cache?: CertificateCache;
 }
 
 /** A validated path. */
@@ -49,7 +52,7 @@ export const DEFAULT_MAX_PATH_LENGTH = 10;
 interface Candidate {
   readonly cert: ParsedCertificate;
   readonly anchor: boolean;
-  /** Hex of the DER: identity of a certificate. */
+  /** The DER as a string (`derKey`): identity of a certificate. */
   readonly id: string;
 }
 
@@ -82,6 +85,22 @@ function parseConfigured(der: Uint8Array, what: string, index: number): ParsedCe
   return parsed;
 }
 
+const anchorIndexes = new WeakMap<readonly Uint8Array[], ReadonlyMap<string, Candidate>>();
+
+/** The trust anchors as candidates by identity, built once per anchors array. */
+function anchorIndex(trustAnchors: readonly Uint8Array[]): ReadonlyMap<string, Candidate> {
+  const cached = anchorIndexes.get(trustAnchors);
+  if (cached !== undefined) return cached;
+  const index = new Map<string, Candidate>();
+  trustAnchors.forEach((der, i) => {
+    const cert = parseConfigured(der, 'trust anchor', i);
+    const id = derKey(cert.der);
+    index.set(id, { cert, anchor: true, id });
+  });
+  anchorIndexes.set(trustAnchors, index);
+  return index;
+}
+
 function record(search: Search, error: CertificateError, score: number): void {
   if (search.best === undefined || score > search.best.score) search.best = { error, score };
 }
@@ -94,7 +113,7 @@ function keyFitsAlgorithm(key: PublicKey, algorithm: SignatureAlgorithm): boolea
 
 /** Candidate issuers of `cert`: same Name, not already in the path, best first. */
 function issuerCandidates(search: Search, cert: ParsedCertificate, path: readonly Candidate[]): Candidate[] {
-  const all = search.bySubject.get(toHex(cert.issuerRaw)) ?? [];
+  const all = search.bySubject.get(derKey(cert.issuerRaw)) ?? [];
   const rank = (c: Candidate): number => {
     // RFC 5280 §4.2.1.1: the authority key identifier picks among same-named issuers.
     const keyRank = cert.authorityKeyId && c.cert.subjectKeyId ? (bytesEqual(cert.authorityKeyId, c.cert.subjectKeyId) ? 0 : 4) : 2;
@@ -115,8 +134,11 @@ async function signatureError(search: Search, child: ParsedCertificate, issuer: 
   if (algorithm === undefined) return new CertificateError('unsupported', 'unsupported_certificate', `tls: "${child.subject}" is signed with an unsupported algorithm`);
   const key = issuer.publicKey;
   if (key === undefined) return new CertificateError('unsupported', 'unsupported_certificate', `tls: "${issuer.subject}" has an unsupported public key`);
-  const mismatch = new CertificateError('bad-signature', 'bad_certificate', `tls: signature of "${child.subject}" does not verify with the key of "${issuer.subject}"`);
-  if (!keyFitsAlgorithm(key, algorithm)) return mismatch;
+  const mismatch = (): CertificateError =>
+    new CertificateError('bad-signature', 'bad_certificate', `tls: signature of "${child.subject}" does not verify with the key of "${issuer.subject}"`);
+  if (!keyFitsAlgorithm(key, algorithm)) return mismatch();
+  const cache = search.options.cache;
+  if (cache?.hasVerified(child, issuer)) return undefined;
   if (search.checks >= search.maxChecks) {
     throw new CertificateError('path-budget', 'bad_certificate', `tls: certificate path building gave up after ${search.checks} signature checks`);
   }
@@ -128,7 +150,9 @@ async function signatureError(search: Search, child: ParsedCertificate, issuer: 
     if (!(e instanceof TlsError)) throw e;
     ok = false;
   }
-  return ok ? undefined : mismatch;
+  if (!ok) return mismatch();
+  cache?.markVerified(child, issuer);
+  return undefined;
 }
 
 function purposeOid(purpose: 'serverAuth' | 'clientAuth'): string {
@@ -245,16 +269,15 @@ export async function verifyCertificateChain(presented: readonly Uint8Array[], o
   if (!Number.isInteger(maxPathLength) || maxPathLength < 1) throw new UsageError('maxPathLength must be a positive integer');
   const first = presented[0];
   if (first === undefined) throw new CertificateError('empty-chain', 'bad_certificate', 'tls: no certificate to verify');
-  const leaf = parseCertificate(first);
-  const peerCerts = presented.slice(1).map((der) => parseCertificate(der));
-  const anchors = options.trustAnchors.map((der, i) => parseConfigured(der, 'trust anchor', i));
+  const parse = (der: Uint8Array): ParsedCertificate => (options.cache ? options.cache.parse(der) : parseCertificate(der));
+  const leaf = parse(first);
+  const peerCerts = presented.slice(1).map(parse);
   const extras = (options.intermediates ?? []).map((der, i) => parseConfigured(der, 'intermediate', i));
 
-  const leafId = toHex(leaf.der);
-  const byId = new Map<string, Candidate>();
-  for (const cert of anchors) byId.set(toHex(cert.der), { cert, anchor: true, id: toHex(cert.der) });
+  const leafId = derKey(leaf.der);
+  const byId = new Map<string, Candidate>(anchorIndex(options.trustAnchors));
   for (const cert of [...peerCerts, ...extras]) {
-    const id = toHex(cert.der);
+    const id = derKey(cert.der);
     if (!byId.has(id)) byId.set(id, { cert, anchor: false, id });
   }
   const now = options.now ?? new Date();
@@ -270,7 +293,7 @@ export async function verifyCertificateChain(presented: readonly Uint8Array[], o
 
   const bySubject = new Map<string, Candidate[]>();
   for (const candidate of byId.values()) {
-    const key = toHex(candidate.cert.subjectRaw);
+    const key = derKey(candidate.cert.subjectRaw);
     const list = bySubject.get(key);
     if (list === undefined) bySubject.set(key, [candidate]);
     else list.push(candidate);

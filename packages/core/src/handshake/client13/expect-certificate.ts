@@ -3,7 +3,6 @@ import { ExtensionType, HandshakeType } from '../../codec/enums.ts';
 import { findExtension } from '../../codec/extension.ts';
 import { decodeCertificate } from '../../codec/messages/certificate.ts';
 import { decodeCertificateRequest } from '../../codec/messages/certificate-request.ts';
-import { parseCertificate } from '../../x509/certificate.ts';
 import { verifyCertificateChain, type VerifiedChain } from '../../x509/verify.ts';
 import { Pending, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
 import type { PeerVerificationInfo } from '../config.ts';
@@ -65,7 +64,7 @@ function handleServerCertificate(
   }
   session.transcript.add(msg.raw);
   const certificates = certificate.certificateList.map((e) => e.certData.slice());
-  const leaf = parseCertificate(certificates[0]!);
+  const leaf = session.config.certificateCache.parse(certificates[0]!);
   const leafKey = leaf.publicKey;
   if (leafKey === undefined) throw new CertificateError('unsupported', 'unsupported_certificate', `server certificate key type is not supported (${leaf.subject})`);
   out.step({ type: 'certificate', chainLength: certificates.length, subject: leaf.subject });
@@ -87,6 +86,7 @@ async function verifyPeer(session: ClientSession, certificates: readonly Uint8Ar
         now: config.now(),
         purpose: 'serverAuth',
         provider: config.provider,
+        cache: config.certificateCache,
       })
     : undefined;
   if (config.verifyPeer) {
