@@ -13,6 +13,7 @@ export { TransportError } from './engine/transport-error.ts';
 export type { ReadinessPort } from './observe/readiness.ts';
 export { drive, flushOutput } from './observe/drive.ts';
 export { TlsSession } from './observe/session.ts';
+export { Selector, readinessFor, type SelectionKey, type SelectOptions, type Readiness } from './observe/select.ts';
 export { verifyCertificateChain, type ChainVerifyOptions, type VerifiedChain } from './x509/verify.ts';
 export { parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
 export { loadCertificates, decodePem, encodePem } from './x509/pem.ts';

@@ -35,15 +35,24 @@ export class ByteQueue {
     return n;
   }
 
-  /** Remove and return up to `max` bytes as one array (all of it by default). */
+  /**
+   * Remove and return up to `max` bytes as one array (all of it by default). A view into a
+   * queued chunk when the bytes lie in one chunk: the queue owns its chunks and never writes
+   * them, so the view stays valid.
+   */
   take(max = this.total): Uint8Array {
     const n = Math.min(max, this.total);
     if (n === 0) return new Uint8Array(0);
     const first = this.chunks[0]!;
-    if (this.head === 0 && first.length === n) {
-      this.chunks.shift();
+    if (first.length - this.head >= n) {
+      const out = first.subarray(this.head, this.head + n);
+      this.head += n;
       this.total -= n;
-      return first;
+      if (this.head === first.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+      return out;
     }
     const out = new Uint8Array(n);
     this.readInto(out);

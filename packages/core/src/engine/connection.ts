@@ -122,16 +122,41 @@ export class TlsConnection {
    * 0 after the peer's close_notify (ZERO_RETURN), or -1 (see `getError()`).
    */
   read(into: Uint8Array): number {
-    return this.step(() => {
+    const chunk = this.readAvailable(into.length);
+    if (chunk !== null) {
+      into.set(chunk);
+      return chunk.length;
+    }
+    return this.lastError === SslError.ZERO_RETURN ? 0 : -1;
+  }
+
+  /**
+   * Like `read()`, without a caller buffer: the next decrypted bytes (at most `max`), or `null`
+   * when there are none, with `getError()` saying why (ZERO_RETURN, WANT_READ, SSL, SYSCALL).
+   */
+  readAvailable(max = Number.MAX_SAFE_INTEGER): Uint8Array | null {
+    let out: Uint8Array | null = null;
+    this.step(() => {
       if (!this.isEstablished) {
         const r = this.advanceHandshakeFromRead();
         if (r !== 1) return r;
       }
       if (this.appData.length === 0) this.pumpRecords(() => this.appData.length > 0);
-      if (this.appData.length > 0) return this.done(this.appData.readInto(into));
+      if (this.appData.length > 0) {
+        out = this.appData.take(max);
+        return this.done(out.length);
+      }
       return this.noData();
     });
+    return out;
   }
+
+  /**
+   * Record every record and message in `messages` events, also after the handshake (the
+   * handshake itself is always recorded). Off by default: per-record events cost time on
+   * bulk transfers.
+   */
+  traceRecords = false;
 
   /**
    * Encrypt application data (`SSL_write` with partial writes enabled). Returns how many
@@ -375,8 +400,9 @@ export class TlsConnection {
       record = this.records.readRecord();
     }
     if (record === null) return false;
-    const at = this.config.clock();
-    this.queue({ channel: 'message', event: { kind: 'record', direction: 'received', contentType: nameOf.contentType(record.type), length: record.content.length, encrypted: this.readKeysSet, at } });
+    if (this.tracing) {
+      this.queue({ channel: 'message', event: { kind: 'record', direction: 'received', contentType: nameOf.contentType(record.type), length: record.content.length, encrypted: this.readKeysSet, at: this.config.clock() } });
+    }
     switch (record.type) {
       case ContentType.handshake:
         this.joiner.push(record.content);
@@ -415,7 +441,9 @@ export class TlsConnection {
   private sendRecords(type: number, content: Uint8Array): void {
     const bytes = this.records.encodeRecords(type, content);
     this.output.push(bytes);
-    this.queue({ channel: 'message', event: { kind: 'record', direction: 'sent', contentType: nameOf.contentType(type), length: content.length, encrypted: this.writeKeysSet, at: this.config.clock() } });
+    if (this.tracing) {
+      this.queue({ channel: 'message', event: { kind: 'record', direction: 'sent', contentType: nameOf.contentType(type), length: content.length, encrypted: this.writeKeysSet, at: this.config.clock() } });
+    }
   }
 
   private keysFor(suite: CipherSuiteParams, secret: Uint8Array) {
@@ -466,6 +494,11 @@ export class TlsConnection {
         this.queue({ channel: 'key-update', direction, at: this.config.clock() });
       },
     };
+  }
+
+  /** Record-level events: always during the handshake, afterwards only when traced. */
+  private get tracing(): boolean {
+    return this.parameters === undefined || this.traceRecords;
   }
 
   private queue(event: EngineEvent): void {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, Subject, defer, type Observable } from 'rxjs';
 import type { TlsConnection, ConnectionPhase } from '../engine/connection.ts';
 import { SslError } from '../engine/ssl-error.ts';
 import type { HandshakeEvent, MessageEvent, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
@@ -22,13 +22,19 @@ export class TlsSession {
   private readonly phaseSubject: BehaviorSubject<ConnectionPhase>;
   private handshakeSettled = false;
   private readonly detach: () => void;
-  private readonly readBuffer = new Uint8Array(READ_CHUNK);
   private handshakePromise: Promise<NegotiatedParameters> | undefined;
 
   /** Each handshake step with its timestamp; completes when established, errors with the typed error. Replays for late subscribers. */
   readonly handshake$: Observable<HandshakeEvent> = this.handshakeSubject.asObservable();
-  /** Every record, handshake message and alert in both directions (like `s_client -msg`). */
-  readonly messages$: Observable<MessageEvent> = this.messagesSubject.asObservable();
+  /**
+   * Every record, handshake message and alert in both directions (like `s_client -msg`).
+   * The handshake's are replayed to late subscribers; records after the handshake are
+   * recorded from the first subscription on.
+   */
+  readonly messages$: Observable<MessageEvent> = defer(() => {
+    this.connection.traceRecords = true;
+    return this.messagesSubject.asObservable();
+  });
   /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark. Contains secrets. */
   readonly keylog$: Observable<string> = this.keylogSubject.asObservable();
   /** NewSessionTickets the server sent. */
@@ -79,9 +85,12 @@ export class TlsSession {
 
   /** The next decrypted bytes, or `null` after the peer's close_notify. Throws on truncation or a protocol error. */
   async read(): Promise<Uint8Array | null> {
-    const n = await this.run(() => this.connection.read(this.readBuffer));
-    if (n <= 0) return null;
-    return this.readBuffer.slice(0, n);
+    let chunk: Uint8Array | null = null;
+    await this.run(() => {
+      chunk = this.connection.readAvailable(READ_CHUNK);
+      return chunk === null ? -1 : chunk.length;
+    });
+    return chunk;
   }
 
   /** Write all of `data`; resolves once the engine has taken and sent every byte. */
