@@ -42,6 +42,8 @@ export class TlsConnection {
   private readonly incoming = new ByteQueue();
   private readonly appData = new ByteQueue();
   private lastError: SslError = SslError.NONE;
+  /** A failure found while taking input outside a call (a bad record header). */
+  private deferredError: unknown;
   private failure: TlsError | TransportError | undefined;
   private peerClosed = false;
   private closeNotifySent = false;
@@ -64,7 +66,17 @@ export class TlsConnection {
 
   /** Bytes received from the peer (copied: the caller may reuse its buffer). */
   receive(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.incoming.push(bytes.slice());
+    if (bytes.length === 0 || this.deferredError) return;
+    if (this.incoming.length > 0 || !this.records.needsInput) {
+      this.incoming.push(bytes.slice());
+      return;
+    }
+    // The record layer copies what it keeps: hand the bytes straight over.
+    try {
+      this.records.pushIncoming(bytes);
+    } catch (err) {
+      this.deferredError = err; // surfaces (with its alert) on the next call
+    }
   }
 
   /** Bytes received and not yet processed. */
@@ -259,6 +271,7 @@ export class TlsConnection {
   private step<R extends number>(body: () => R): R {
     try {
       if (this.failure) return this.reportFailure() as R;
+      if (this.deferredError !== undefined) throw this.deferredError;
       return body();
     } catch (err) {
       return this.fail(err) as R;
