@@ -1,0 +1,62 @@
+// examples/multiplex/thousand.ts run as a child process, the way a user runs it: many rxtls
+// connections to a node:tls echo server, all driven by one Selector in one loop.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `node --import tsx examples/multiplex/thousand.ts ...args`, optionally under a lower open-file limit. */
+function runThousand(args: readonly string[], openFiles?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const argv = [process.execPath, '--import', 'tsx', 'examples/multiplex/thousand.ts', ...args];
+    const child =
+      openFiles === undefined
+        ? spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('sh', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The value printed after `label` on its own line. */
+function field(stdout: string, label: string): string | undefined {
+  return new RegExp(`^ {2}${label} +(.+)$`, 'm').exec(stdout)?.[1];
+}
+
+describe('examples/multiplex/thousand.ts', () => {
+  it('200 connections: every handshake, echo and close_notify succeeds, and it exits 0', async () => {
+    const { code, stdout, stderr } = await runThousand(['200']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('200 TLS 1.3 connections, one Selector, one loop');
+    expect(field(stdout, 'connections')).toBe('200: 200 succeeded, 0 failed');
+    expect(field(stdout, 'total time')).toMatch(/^\d+(\.\d+)? m?s$/);
+    expect(Number(field(stdout, 'handshakes\\/s'))).toBeGreaterThan(0);
+    expect(field(stdout, 'handshake time')).toMatch(/^p50 \d+(\.\d+)? m?s, p99 \d+(\.\d+)? m?s/);
+    expect(field(stdout, 'peak RSS')).toMatch(/^\d+\.\d MB$/);
+    expect(field(stdout, 'event-loop delay')).toMatch(/^mean \d+(\.\d+)? m?s, p99 \d+(\.\d+)? m?s, max \d+(\.\d+)? m?s$/);
+    // Each connection is ready at least for its server flight, its echo and the server's close_notify.
+    const selects = Number(/^(\d+),/.exec(field(stdout, 'select\\(\\) calls') ?? '')?.[1]);
+    expect(selects).toBeGreaterThanOrEqual(3 * 200);
+  });
+
+  it('says clearly when the open-file limit is too low (EMFILE), exit 2', async () => {
+    const { code, stdout, stderr } = await runThousand(['100', '--provider', 'node'], 64);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/open-file limit +64 \(ulimit -n\); this run needs about \d+/);
+    expect(stdout).toContain('expect EMFILE');
+    expect(stdout).toMatch(/\d+ × EMFILE/);
+    expect(stderr).toMatch(/^thousand: EMFILE: the process ran out of file descriptors \(limit 64\)\. .*Raise the limit/);
+  });
+
+  it('rejects a bad argument with its usage line', async () => {
+    const { code, stderr } = await runThousand(['many']);
+    expect(code).toBe(64);
+    expect(stderr).toMatch(/unexpected argument "many"\nusage: /);
+  });
+});
