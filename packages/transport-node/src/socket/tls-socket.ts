@@ -1,0 +1,439 @@
+import { appendFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
+import { AsyncSubject, Observable } from 'rxjs';
+import {
+  CertificateError,
+  TlsConnection,
+  TlsSession,
+  UsageError,
+  verifyCertificateChain,
+  type HandshakeEvent,
+  type MessageEvent,
+  type NegotiatedParameters,
+  type PeerVerificationInfo,
+} from '@rxtls/core';
+import { formatMessage } from '../cli/timeline.ts';
+import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
+import { alpnNames, type TlsSocketOptions } from './options.ts';
+import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
+import { StreamPort } from './stream-port.ts';
+import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
+
+/** How a socket ended, emitted once by `close$`. */
+export interface CloseInfo {
+  /** No error, the peer's close_notify arrived, and ours was sent. */
+  readonly clean: boolean;
+  /** What ended the connection, when something failed (a TlsError, TransportError, ...). */
+  readonly error?: Error;
+}
+
+/** What `getCipher()` returns (the shape of `tls.TLSSocket#getCipher()`). */
+export interface CipherInfo {
+  readonly name: string;
+  readonly standardName: string;
+  readonly version: string;
+}
+
+const asBytes = (chunk: Buffer | Uint8Array): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
+/** Members of `net.Socket` that are passed through when the transport has them. */
+type SocketLike = Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'remoteFamily' | 'localAddress' | 'localPort' | 'connecting' | 'setNoDelay' | 'setKeepAlive' | 'setTimeout' | 'ref' | 'unref' | 'address'>>;
+
+/**
+ * An rxtls TLS 1.3 client connection as a Node Duplex (drop-in where a `tls.TLSSocket` is
+ * expected: `http.request({ createConnection })`, `stream.pipeline`), as a pair of web
+ * streams (`web`), and as observables (`handshake$`, `messages$`, `keylog$`, `data$`,
+ * `close$`). Create it with {@link connect}.
+ *
+ * Backpressure runs end to end: a write's callback fires when the engine has taken the bytes
+ * and the transport accepted them (waiting for 'drain' when it is congested); the readable
+ * side decrypts only when Node asks for more, so a slow reader leaves the bytes in the
+ * kernel and TCP flow control slows the peer down.
+ */
+export class TlsSocket extends Duplex {
+  /** Always true (as on `tls.TLSSocket`). */
+  readonly encrypted = true;
+  /** The ALPN protocol the server chose; `false` when none; `null` before the handshake. */
+  alpnProtocol: string | false | null = null;
+  /** Whether the peer's certificate was verified against the trust anchors and the name. */
+  authorized = false;
+  /**
+   * Why verification failed, as Node's code (`CERT_HAS_EXPIRED`, `ERR_TLS_CERT_ALTNAME_INVALID`,
+   * ...); only set with `rejectUnauthorized: false` (otherwise the handshake fails instead).
+   */
+  authorizationError: string | null = null;
+  /** The typed error behind `authorizationError`. */
+  authorizationCause: Error | undefined;
+  /** The name sent as SNI and checked, if any. */
+  readonly servername: string | undefined;
+
+  /** Resolves with what was negotiated, after 'secureConnect'; rejects with the error that ended the handshake. */
+  readonly established: Promise<NegotiatedParameters>;
+  /** The rxtls session under this socket (the engine is `session.connection`). */
+  readonly session: TlsSession;
+  /** Each handshake step with its timestamp; completes when established, errors with the typed error. Replays. */
+  readonly handshake$: Observable<HandshakeEvent>;
+  /** Every record, handshake message and alert in both directions. */
+  readonly messages$: Observable<MessageEvent>;
+  /** NSS key log lines. Contains secrets. */
+  readonly keylog$: Observable<string>;
+  /**
+   * Decrypted data, chunk by chunk. Cold: subscribing starts the flow (the Duplex goes into
+   * flowing mode); unsubscribing pauses it. Completes at the peer's close_notify, errors on a
+   * failure (a truncated stream included). Use one way of reading at a time.
+   */
+  readonly data$: Observable<Uint8Array>;
+  /** Emits once, when the socket is closed (replayed to late subscribers), then completes. */
+  readonly close$: Observable<CloseInfo>;
+
+  private readonly transport: Duplex;
+  private readonly port: StreamPort;
+  private readonly connection: TlsConnection;
+  private readonly closeSubject = new AsyncSubject<CloseInfo>();
+  private readonly undo: (() => void)[] = [];
+  private readonly verifyTrustAnchors: ResolvedConfig['trustAnchors'];
+  private readonly checkIdentityAfter: ((info: PeerVerificationInfo) => void) | undefined;
+  private readonly verifyDisabled: boolean;
+  private reading = false;
+  private webPair: WebStreamPair | undefined;
+
+  constructor(options: TlsSocketOptions) {
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { readableHighWaterMark: options.highWaterMark } : {}) });
+    if (options.socket === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `socket`');
+    const host = options.host ?? 'localhost';
+    this.servername = options.servername ?? (options.socket === undefined || options.host !== undefined ? host : undefined);
+
+    // Configuration: a context shared across connections with the same options; the hooks and
+    // the verification switch go into this connection's copy of the config.
+    this.verifyDisabled = options.rejectUnauthorized === false;
+    const alpn = alpnNames(options.ALPNProtocols);
+    const shared = options.context
+      ? { context: options.context, trustAnchors: options.context.config.trustAnchors }
+      : sharedContext({
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          ...(options.provider !== undefined ? { provider: options.provider } : {}),
+          ...(alpn !== undefined ? { alpnProtocols: alpn } : {}),
+          ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
+          ...(options.groups !== undefined ? { groups: options.groups } : {}),
+          ...(options.keyShareCount !== undefined ? { keyShareCount: options.keyShareCount } : {}),
+          ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
+          ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
+          ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
+        });
+    this.verifyTrustAnchors = shared.trustAnchors;
+    const identityHook = options.checkServerIdentity
+      ? (info: PeerVerificationInfo): void => {
+          const failure = options.checkServerIdentity!(info.serverName ?? host, peerCertificateObject(info.certificates, false) as PeerCertificate);
+          if (failure) throw failure;
+        }
+      : undefined;
+    const userHook = options.verifyPeer;
+    const hook =
+      this.verifyDisabled || (identityHook === undefined && userHook === undefined)
+        ? shared.context.config.verifyPeer
+        : async (info: PeerVerificationInfo): Promise<void> => {
+            identityHook?.(info);
+            await userHook?.(info);
+          };
+    this.checkIdentityAfter = this.verifyDisabled ? identityHook : undefined;
+    const config = connectionConfig(shared.context.config, shared.trustAnchors, options.context ? options.context.config.verifyCertificates && !this.verifyDisabled : !this.verifyDisabled, hook);
+    this.connection = new TlsConnection(config, this.servername);
+
+    // The transport: a TCP connection opened here, or the stream the caller gave.
+    this.transport =
+      options.socket ??
+      netConnect({
+        host,
+        port: options.port!,
+        ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+        ...(options.family !== undefined ? { family: options.family } : {}),
+      });
+    const tcp = this.transport as SocketLike;
+    if (typeof tcp.setNoDelay === 'function') tcp.setNoDelay(options.noDelay ?? true);
+    if (options.timeout !== undefined && typeof tcp.setTimeout === 'function') tcp.setTimeout(options.timeout);
+    this.forward('connect');
+    this.forward('timeout');
+    this.port = new StreamPort(this.transport, (err) => this.destroy(err));
+    this.session = new TlsSession(this.connection, this.port);
+    this.handshake$ = this.session.handshake$;
+    this.messages$ = this.session.messages$;
+    this.keylog$ = this.session.keylog$;
+    this.close$ = this.closeSubject.asObservable();
+    this.data$ = this.dataObservable();
+    this.watchKeylog(options.keylog);
+    this.watchTrace(options.trace);
+
+    this.established = this.handshake();
+    this.established.then(
+      () => {
+        this.emit('secureConnect');
+        // Like net.Socket: start filling the readable buffer (up to its high-water mark), so
+        // the peer's close_notify or a truncation is noticed even before the user reads.
+        if (!this.destroyed) this.read(0);
+      },
+      (err: unknown) => this.destroy(asError(err)),
+    );
+  }
+
+  // ------------------------------------------------------------------ web streams
+
+  /**
+   * The socket as a web stream pair (created on first use): `web.readable` yields decrypted
+   * bytes (pulling only when its queue has room), `web.writable` takes bytes to send. The pair
+   * has the `ReadableWritablePair` shape, so `body.pipeThrough(socket.web)` works. (The names
+   * `readable`/`writable` themselves stay the Duplex's booleans: Node's stream machinery reads
+   * them.)
+   */
+  get web(): WebStreamPair {
+    this.webPair ??= webStreamsOf(this);
+    return this.webPair;
+  }
+
+  // ------------------------------------------------------------------ TLS information
+
+  /** 'TLSv1.3' once established, else null. */
+  getProtocol(): string | null {
+    return this.connection.negotiated?.version ?? null;
+  }
+
+  /** The negotiated cipher suite, or null before the handshake. */
+  getCipher(): CipherInfo | null {
+    const p = this.connection.negotiated;
+    return p ? { name: p.cipherSuite, standardName: p.cipherSuite, version: p.version } : null;
+  }
+
+  /**
+   * The server's certificate (`{}` before the handshake), in `tls.TLSSocket`'s shape: subject,
+   * issuer, subjectaltname, valid_from, valid_to, serialNumber, fingerprint256, raw, ...
+   * With `detailed`, `issuerCertificate` links the chain the server sent.
+   */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never>;
+  getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never>;
+  getPeerCertificate(detailed = false): PeerCertificate | DetailedPeerCertificate | Record<string, never> {
+    return peerCertificateObject(this.connection.negotiated?.peerCertificates ?? [], detailed);
+  }
+
+  /** The server's leaf certificate as an `X509Certificate`, or undefined before the handshake. */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const der = this.connection.negotiated?.peerCertificates[0];
+    return der ? new X509Certificate(der) : undefined;
+  }
+
+  // ------------------------------------------------------------------ net.Socket passthrough
+
+  get remoteAddress(): string | undefined {
+    return (this.transport as SocketLike).remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return (this.transport as SocketLike).remotePort;
+  }
+  get remoteFamily(): string | undefined {
+    return (this.transport as SocketLike).remoteFamily;
+  }
+  get localAddress(): string | undefined {
+    return (this.transport as SocketLike).localAddress;
+  }
+  get localPort(): number | undefined {
+    return (this.transport as SocketLike).localPort;
+  }
+  /** True while the TCP connection is being opened (not during the TLS handshake), as on `net.Socket`. */
+  get connecting(): boolean {
+    return (this.transport as SocketLike).connecting ?? false;
+  }
+  /** The transport's address(), or {} when it has none. */
+  address(): AddressInfo | Record<string, never> {
+    const t = this.transport as SocketLike;
+    return typeof t.address === 'function' ? (t.address() as AddressInfo) : {};
+  }
+  setNoDelay(noDelay = true): this {
+    const t = this.transport as SocketLike;
+    if (typeof t.setNoDelay === 'function') t.setNoDelay(noDelay);
+    return this;
+  }
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    const t = this.transport as SocketLike;
+    if (typeof t.setKeepAlive === 'function') t.setKeepAlive(enable, initialDelay);
+    return this;
+  }
+  /** Idle timeout on the transport: 'timeout' is emitted on this socket; it does not close it. */
+  setTimeout(timeout: number, callback?: () => void): this {
+    const t = this.transport as SocketLike;
+    if (typeof t.setTimeout === 'function') t.setTimeout(timeout);
+    if (callback) {
+      if (timeout === 0) this.off('timeout', callback);
+      else this.once('timeout', callback);
+    }
+    return this;
+  }
+  ref(): this {
+    (this.transport as SocketLike).ref?.();
+    return this;
+  }
+  unref(): this {
+    (this.transport as SocketLike).unref?.();
+    return this;
+  }
+  /** End once everything is written, then destroy (what `http` calls on a non-keep-alive socket). */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  // ------------------------------------------------------------------ Duplex internals
+
+  override _read(): void {
+    if (this.reading) return;
+    this.reading = true;
+    void this.pump().finally(() => {
+      this.reading = false;
+    });
+  }
+
+  /** Decrypt and push until Node's buffer is full (push() returns false) or the peer closed. */
+  private async pump(): Promise<void> {
+    try {
+      await this.established;
+    } catch {
+      return; // the handshake failure already destroyed the socket
+    }
+    try {
+      for (;;) {
+        const chunk = await this.session.read();
+        if (this.destroyed) return;
+        if (chunk === null) {
+          this.push(null);
+          return;
+        }
+        if (!this.push(chunk)) return;
+      }
+    } catch (err) {
+      this.destroy(asError(err));
+    }
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.send(asBytes(chunk)).then(() => callback(), callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
+    this.send(Buffer.concat(chunks.map((c) => c.chunk))).then(() => callback(), callback);
+  }
+
+  /** Resolves when the engine has taken every byte and the transport accepted the records. */
+  private async send(data: Uint8Array): Promise<void> {
+    await this.established;
+    await this.session.write(data);
+  }
+
+  /** end(): close_notify, then the transport's write side is ended (TCP FIN); reading goes on. */
+  override _final(callback: (error?: Error | null) => void): void {
+    this.established.then(
+      () => this.session.shutdown().then(() => callback(), callback),
+      (err: unknown) => callback(asError(err)),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.session.destroy(); // destroys the transport; completes the observables
+    this.port.detach();
+    for (const off of this.undo.splice(0)) off();
+    const clean = error === null && this.connection.receivedCloseNotify && this.writableFinished;
+    this.closeSubject.next(error ? { clean, error } : { clean });
+    this.closeSubject.complete();
+    callback(error);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async handshake(): Promise<NegotiatedParameters> {
+    const negotiated = await this.session.handshake();
+    if (this.verifyDisabled) await this.authorizeAfterHandshake(negotiated);
+    else this.authorized = true;
+    this.alpnProtocol = negotiated.alpn ?? false;
+    return negotiated;
+  }
+
+  /** rejectUnauthorized: false — verify anyway, to report the outcome without failing (Node's behaviour). */
+  private async authorizeAfterHandshake(negotiated: NegotiatedParameters): Promise<void> {
+    const config = this.connection.config;
+    try {
+      const chain = await verifyCertificateChain(negotiated.peerCertificates, {
+        trustAnchors: this.verifyTrustAnchors,
+        ...(this.servername !== undefined ? { host: this.servername } : {}),
+        now: config.now(),
+        purpose: 'serverAuth',
+        provider: config.provider,
+        cache: config.certificateCache,
+      });
+      this.checkIdentityAfter?.({ certificates: negotiated.peerCertificates, chain, serverName: this.servername });
+      this.authorized = true;
+    } catch (err) {
+      this.authorized = false;
+      this.authorizationCause = asError(err);
+      this.authorizationError = err instanceof CertificateError ? authorizationCode(err) : ((err as { code?: string }).code ?? asError(err).message);
+    }
+  }
+
+  /** Re-emit a transport event on this socket; undone on destroy. */
+  private forward(event: string): void {
+    const listener = (): void => {
+      this.emit(event);
+    };
+    this.transport.on(event, listener);
+    this.undo.push(() => this.transport.off(event, listener));
+  }
+
+  private watchKeylog(option: TlsSocketOptions['keylog']): void {
+    const file = option === true ? process.env['SSLKEYLOGFILE'] : undefined;
+    const sink = typeof option === 'function' ? option : file ? (line: string) => appendFileSync(file, `${line}\n`) : undefined;
+    const sub = this.keylog$.subscribe((line) => {
+      sink?.(line);
+      this.emit('keylog', Buffer.from(`${line}\n`));
+    });
+    this.undo.push(() => sub.unsubscribe());
+  }
+
+  private watchTrace(option: TlsSocketOptions['trace']): void {
+    if (option === undefined || option === false) return;
+    const sink = option === true ? (e: MessageEvent) => process.stderr.write(`${formatMessage(e)}\n`) : option;
+    const sub = this.messages$.subscribe(sink);
+    this.undo.push(() => sub.unsubscribe());
+  }
+
+  private dataObservable(): Observable<Uint8Array> {
+    return new Observable<Uint8Array>((sub) => {
+      if (this.errored) {
+        sub.error(this.errored);
+        return undefined;
+      }
+      if (this.readableEnded) {
+        sub.complete();
+        return undefined;
+      }
+      const onData = (chunk: Buffer): void => sub.next(asBytes(chunk));
+      const onEnd = (): void => sub.complete();
+      const onError = (err: Error): void => sub.error(err);
+      const onClose = (): void => {
+        if (this.errored) sub.error(this.errored);
+        else sub.complete();
+      };
+      this.on('data', onData);
+      this.on('end', onEnd);
+      this.on('error', onError);
+      this.on('close', onClose);
+      this.resume();
+      return () => {
+        this.off('data', onData);
+        this.off('end', onEnd);
+        this.off('error', onError);
+        this.off('close', onClose);
+        if (this.listenerCount('data') === 0 && !this.destroyed) this.pause();
+      };
+    });
+  }
+}
