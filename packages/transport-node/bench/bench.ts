@@ -1,15 +1,20 @@
-// rxtls vs node:tls, measured in the same run against the same node:tls server on loopback.
-// Prints each figure with the ratio rxtls / node:tls; `--json` prints one JSON array.
-//   pnpm bench            (full run)
-//   pnpm bench --quick    (fewer iterations)
+// rxtls vs node:tls, measured in the same run against the same node:tls servers on loopback
+// (in their own process, see server.ts). Prints each figure with the ratio rxtls / node:tls
+// (lower is better for times and memory, higher for throughput).
+//   pnpm bench            full run
+//   pnpm bench --quick    fewer iterations
+//   pnpm bench --json     one JSON array of { figure, unit, provider, rxtls, nodeTls, ratio }
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, connect as tlsConnect, type Server, type TLSSocket } from 'node:tls';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { connect as tlsConnect } from 'node:tls';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
-import type { CipherSuiteName, CryptoProvider } from '@rxtls/core';
-import { nobleProvider } from '@rxtls/core';
+import { TlsClientContext, nobleProvider, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
-import { generateDemoPki, type DemoKeyType } from '../../../examples/support/generate-pki.ts';
 
 interface Row {
   figure: string;
@@ -19,50 +24,38 @@ interface Row {
   nodeTls: number;
   ratio: number;
 }
+interface Peer {
+  port: number;
+  ca: string;
+}
 
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = join(HERE, '../../..');
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
 const quick = args.has('--quick');
-const HANDSHAKES = quick ? 20 : 100;
-const BULK_BYTES = (quick ? 8 : 64) * 1024 * 1024;
+const HANDSHAKES = quick ? 30 : 200;
+const BULK_BYTES = (quick ? 16 : 64) * 1024 * 1024;
+const IDLE_CONNECTIONS = quick ? 200 : 1000;
+const STARTUP_RUNS = quick ? 3 : 7;
 const PROVIDERS: readonly CryptoProvider[] = [nobleProvider, nodeCryptoProvider];
+const encoder = new TextEncoder();
 
 const log = (line: string): void => {
-  if (!json) process.stderr.write(`${line}\n`);
+  if (!json) process.stdout.write(`${line}\n`);
 };
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+async function startPeers(): Promise<{ child: ChildProcess; ecdsa: Peer; rsa: Peer }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'server.ts')], { cwd: ROOT, env: { ...process.env, BULK_BYTES: String(BULK_BYTES) }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  return { child, ...(JSON.parse(line) as { ecdsa: Peer; rsa: Peer }) };
 }
 
-/** A node:tls server: `bulk` sends `BULK_BYTES` to the client and closes; `idle` does nothing. */
-async function startServer(keyType: DemoKeyType, suites: string): Promise<{ server: Server; port: number; ca: string }> {
-  const pki = await generateDemoPki({ keyType });
-  const chunk = Buffer.alloc(256 * 1024, 0x61);
-  const server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem + pki.intermediatePem, minVersion: 'TLSv1.3', ciphers: suites }, (socket) => {
-    socket.setNoDelay(true);
-    socket.once('data', (d: Buffer) => {
-      if (d.toString() !== 'bulk') return socket.end();
-      let left = BULK_BYTES;
-      const pump = (): void => {
-        while (left > 0) {
-          left -= chunk.length;
-          if (!socket.write(chunk)) return void socket.once('drain', pump);
-        }
-        socket.end();
-      };
-      pump();
-    });
-    socket.on('error', () => undefined);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as AddressInfo).port, ca: pki.rootPem };
-}
-
-async function nodeHandshake(port: number, ca: string): Promise<number> {
+async function nodeHandshake(peer: Peer): Promise<number> {
   const t0 = performance.now();
-  const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca, minVersion: 'TLSv1.3' });
+  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: 'TLSv1.3' });
   socket.setNoDelay(true);
   await once(socket, 'secureConnect');
   const t = performance.now() - t0;
@@ -71,24 +64,24 @@ async function nodeHandshake(port: number, ca: string): Promise<number> {
   return t;
 }
 
-async function rxtlsHandshake(port: number, ca: string, provider: CryptoProvider): Promise<number> {
+async function rxtlsHandshake(peer: Peer, context: TlsClientContext): Promise<number> {
   const t0 = performance.now();
-  const session = await connectTls({ host: '127.0.0.1', port, servername: 'localhost', ca, provider });
+  const session = await connectTls({ host: '127.0.0.1', port: peer.port, servername: 'localhost', context });
   const t = performance.now() - t0;
-  await session.write(new TextEncoder().encode('x'));
+  await session.write(encoder.encode('x'));
   session.destroy();
   return t;
 }
 
 async function timeMany(run: () => Promise<number>): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await run(); // warm-up
+  for (let i = 0; i < 5; i++) await run(); // warm-up
   const times: number[] = [];
   for (let i = 0; i < HANDSHAKES; i++) times.push(await run());
   return times.sort((a, b) => a - b);
 }
 
-async function nodeBulk(port: number, ca: string, cipher: string): Promise<number> {
-  const socket: TLSSocket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca, minVersion: 'TLSv1.3', ciphers: cipher });
+async function nodeBulk(peer: Peer, cipher: string): Promise<number> {
+  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: 'TLSv1.3', ciphers: cipher });
   await once(socket, 'secureConnect');
   const t0 = performance.now();
   socket.write('bulk');
@@ -100,16 +93,46 @@ async function nodeBulk(port: number, ca: string, cipher: string): Promise<numbe
   return got / seconds / 1e6;
 }
 
-async function rxtlsBulk(port: number, ca: string, suite: CipherSuiteName, provider: CryptoProvider): Promise<number> {
-  const session = await connectTls({ host: '127.0.0.1', port, servername: 'localhost', ca, provider, cipherSuites: [suite] });
+async function rxtlsBulk(peer: Peer, suite: CipherSuiteName, provider: CryptoProvider): Promise<number> {
+  const session = await connectTls({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, provider, cipherSuites: [suite] });
   const t0 = performance.now();
-  await session.write(new TextEncoder().encode('bulk'));
+  await session.write(encoder.encode('bulk'));
   let got = 0;
-  for (let chunk = await session.read(); chunk !== null; chunk = await session.read().catch(() => null)) got += chunk.length;
+  for (let chunk = await session.read(); chunk !== null; chunk = await session.read()) got += chunk.length;
   const seconds = (performance.now() - t0) / 1000;
   session.destroy();
   if (got < BULK_BYTES) throw new Error(`bulk: got ${got} of ${BULK_BYTES} bytes`);
   return got / seconds / 1e6;
+}
+
+/** Bytes of RSS per idle established connection, in a fresh process. */
+async function idleBytes(kind: 'rxtls' | 'node', peer: Peer, caFile: string, provider = 'noble'): Promise<number> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(HERE, 'idle.ts'), kind, String(peer.port), caFile, String(IDLE_CONNECTIONS), provider], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  await once(child, 'exit');
+  return (JSON.parse(line) as { bytesPerConnection: number }).bytesPerConnection;
+}
+
+/** Milliseconds from process start to the first completed handshake (both through tsx). */
+async function startupMs(command: readonly string[], marker: RegExp): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', ...command], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    const seen = new Promise<number>((resolve, reject) => {
+      const look = (d: Buffer): void => {
+        output += d.toString();
+        if (marker.test(output)) resolve(performance.now() - t0);
+      };
+      child.stdout!.on('data', look);
+      child.stderr!.on('data', look);
+      child.on('exit', () => reject(new Error(`start-up run ended without ${marker}: ${output}`)));
+    });
+    times.push(await seen);
+    child.kill();
+  }
+  return median(times);
 }
 
 async function main(): Promise<void> {
@@ -117,33 +140,47 @@ async function main(): Promise<void> {
   const add = (figure: string, unit: string, provider: string, rxtls: number, nodeTls: number): void => {
     const row = { figure, unit, provider, rxtls: round(rxtls), nodeTls: round(nodeTls), ratio: round(rxtls / nodeTls) };
     rows.push(row);
-    log(`${figure.padEnd(34)} ${provider.padEnd(6)} rxtls ${fmt(row.rxtls, unit)}  node:tls ${fmt(row.nodeTls, unit)}  ratio ${row.ratio.toFixed(2)}`);
+    log(`${figure.padEnd(36)} ${provider.padEnd(6)} rxtls ${fmt(row.rxtls, unit)}  node:tls ${fmt(row.nodeTls, unit)}  ratio ${row.ratio.toFixed(2)}`);
   };
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-
-  for (const keyType of ['ecdsa-p256', 'rsa-2048'] as const) {
-    const { server, port, ca } = await startServer(keyType, 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384');
-    const node = await timeMany(() => nodeHandshake(port, ca));
-    for (const provider of PROVIDERS) {
-      const ours = await timeMany(() => rxtlsHandshake(port, ca, provider));
-      add(`handshake ${keyType} median`, 'ms', provider.name, percentile(ours, 50), percentile(node, 50));
-      add(`handshake ${keyType} p99`, 'ms', provider.name, percentile(ours, 99), percentile(node, 99));
+  const peers = await startPeers();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  try {
+    delay.enable();
+    for (const [name, peer] of [['ecdsa-p256', peers.ecdsa], ['rsa-2048', peers.rsa]] as const) {
+      const node = await timeMany(() => nodeHandshake(peer));
+      for (const provider of PROVIDERS) {
+        const context = new TlsClientContext({ ca: peer.ca, provider });
+        const ours = await timeMany(() => rxtlsHandshake(peer, context));
+        add(`handshake ${name} median`, 'ms', provider.name, percentile(ours, 50), percentile(node, 50));
+        add(`handshake ${name} p99`, 'ms', provider.name, percentile(ours, 99), percentile(node, 99));
+      }
     }
-    server.close();
-  }
+    for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
+      const node = await nodeBulk(peers.ecdsa, suite);
+      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await rxtlsBulk(peers.ecdsa, suite, provider), node);
+    }
+    delay.disable();
+    const loopP99 = delay.percentile(99) / 1e6;
+    log(`event-loop delay while handshaking and streaming: p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${loopP99.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
 
-  for (const [suite, nodeName] of [
-    ['TLS_AES_128_GCM_SHA256', 'TLS_AES_128_GCM_SHA256'],
-    ['TLS_CHACHA20_POLY1305_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
-  ] as const) {
-    const { server, port, ca } = await startServer('ecdsa-p256', nodeName);
-    const node = await nodeBulk(port, ca, nodeName);
-    for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await rxtlsBulk(port, ca, suite, provider), node);
-    server.close();
+    const dir = mkdtempSync(join(tmpdir(), 'rxtls-bench-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, peers.ecdsa.ca);
+    const nodeIdle = await idleBytes('node', peers.ecdsa, caFile);
+    for (const provider of PROVIDERS) add(`memory per idle connection (${IDLE_CONNECTIONS})`, 'KB', provider.name, (await idleBytes('rxtls', peers.ecdsa, caFile, provider.name)) / 1024, nodeIdle / 1024);
+
+    const nodeScript = join(dir, 'node-tls-first-handshake.ts');
+    writeFileSync(
+      nodeScript,
+      `import { connect } from 'node:tls'; import { readFileSync } from 'node:fs';\n` +
+        `const s = connect({ host: '127.0.0.1', port: ${peers.ecdsa.port}, servername: 'localhost', ca: readFileSync(${JSON.stringify(caFile)}, 'utf8') }, () => { console.log('established'); s.destroy(); });\n`,
+    );
+    const ours = await startupMs([join(ROOT, 'packages/transport-node/src/cli/main.ts'), 'connect', `127.0.0.1:${peers.ecdsa.port}`, '--servername', 'localhost', '--ca', caFile], /established/);
+    const theirs = await startupMs([nodeScript], /established/);
+    add('start-up to first handshake (CLI, tsx)', 'ms', 'noble', ours, theirs);
+  } finally {
+    peers.child.stdin!.end();
   }
-  delay.disable();
-  log(`event-loop delay during the run: p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 }
 
@@ -152,7 +189,7 @@ function round(v: number): number {
 }
 
 function fmt(v: number, unit: string): string {
-  return `${v.toFixed(2).padStart(8)} ${unit}`;
+  return `${v.toFixed(2).padStart(9)} ${unit.padEnd(4)}`;
 }
 
 main().then(

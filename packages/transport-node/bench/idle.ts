@@ -1,0 +1,44 @@
+// Memory per idle established connection, measured in a fresh process:
+//   node --expose-gc --import tsx idle.ts <rxtls|node> <port> <caFile> <count> [provider]
+// Prints one JSON line: { bytesPerConnection, count }.
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect as tlsConnect } from 'node:tls';
+import { TlsClientContext, nobleProvider } from '@rxtls/core';
+import { connectTls, nodeCryptoProvider } from '../src/index.ts';
+
+const [kind, portText, caFile, countText, providerName] = process.argv.slice(2);
+const port = Number(portText);
+const ca = readFileSync(caFile!, 'utf8');
+const count = Number(countText ?? 1000);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+function settle(): number {
+  for (let i = 0; i < 3; i++) gc!();
+  const m = process.memoryUsage();
+  if (process.env.MEM_DETAIL) process.stderr.write(`rss ${m.rss} heap ${m.heapUsed} external ${m.external} arrayBuffers ${m.arrayBuffers}\n`);
+  return m.rss;
+}
+
+const idle = new TextEncoder().encode('idle');
+const keep: unknown[] = [];
+// Warm up one connection so code loading is not counted.
+async function openOne(): Promise<unknown> {
+  if (kind === 'node') {
+    const s = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca, minVersion: 'TLSv1.3' });
+    await once(s, 'secureConnect');
+    s.write('idle');
+    return s;
+  }
+  const s = await connectTls({ host: '127.0.0.1', port, servername: 'localhost', context });
+  await s.write(idle);
+  return s;
+}
+const context = new TlsClientContext({ ca, provider: providerName === 'node' ? nodeCryptoProvider : nobleProvider });
+keep.push(await openOne());
+const before = settle();
+for (let i = 0; i < count; i++) keep.push(await openOne());
+const after = settle();
+process.stdout.write(`${JSON.stringify({ bytesPerConnection: Math.round((after - before) / count), count })}\n`);
+process.exit(0);
