@@ -409,6 +409,17 @@ describe('Selector', () => {
       expect((await first).length).toBe(1);
     });
 
+    it('works without attachments (Selector<void>)', async () => {
+      const selector = new Selector();
+      const port = new MemoryPort();
+      const key = selector.register(section3Client(), port);
+      key.connection.connect();
+      selector.interest(key, key.connection.getError());
+      port.deliver(serverFlight);
+      expect(await selector.select()).toEqual([key]);
+      expect(key.attachment).toBeUndefined();
+    });
+
     it('resolves with [] when the last key is unregistered while it waits', async () => {
       const selector = new Selector<number>();
       const { key } = started(selector, 0);
