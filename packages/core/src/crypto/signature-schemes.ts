@@ -4,8 +4,11 @@ import type { PublicKey, SignatureAlgorithm } from './provider.ts';
 
 interface SchemeInfo {
   readonly algorithm: SignatureAlgorithm;
-  /** Which key fits (RFC 8446 §4.2.3: in TLS 1.3 the ECDSA scheme fixes the curve). */
-  readonly key: 'rsa' | 'ed25519' | 'P-256' | 'P-384' | 'P-521';
+  /**
+   * Which key fits (RFC 8446 §4.2.3: in TLS 1.3 an ECDSA scheme fixes the curve; the legacy
+   * ecdsa_sha1 does not, hence `ecdsa-any`).
+   */
+  readonly key: 'rsa' | 'ed25519' | 'P-256' | 'P-384' | 'P-521' | 'ecdsa-any';
   /** Allowed in a TLS 1.3 CertificateVerify (not rsa_pkcs1_*, not SHA-1). */
   readonly inCertificateVerify: boolean;
 }
@@ -21,9 +24,15 @@ const SCHEMES = new Map<number, SchemeInfo>([
   [SignatureScheme.rsa_pkcs1_sha256, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-256' }, key: 'rsa', inCertificateVerify: false }],
   [SignatureScheme.rsa_pkcs1_sha384, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-384' }, key: 'rsa', inCertificateVerify: false }],
   [SignatureScheme.rsa_pkcs1_sha512, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-512' }, key: 'rsa', inCertificateVerify: false }],
+  // Legacy SHA-1 schemes (RFC 8446 §4.2.3): known so they can be named and refused.
+  [SignatureScheme.rsa_pkcs1_sha1, { algorithm: { kind: 'rsa-pkcs1', hash: 'SHA-1' }, key: 'rsa', inCertificateVerify: false }],
+  [SignatureScheme.ecdsa_sha1, { algorithm: { kind: 'ecdsa', hash: 'SHA-1' }, key: 'ecdsa-any', inCertificateVerify: false }],
 ]);
 
-/** The algorithm behind a TLS SignatureScheme, or undefined when we do not implement it. */
+/**
+ * The algorithm behind a TLS SignatureScheme, or undefined when we do not implement it
+ * (ed448, rsa_pss_pss_*). RSA-PSS salts are the hash length (RFC 8446 §4.2.3).
+ */
 export function signatureAlgorithmFor(scheme: number): SignatureAlgorithm | undefined {
   return SCHEMES.get(scheme)?.algorithm;
 }
@@ -33,7 +42,10 @@ export function isAllowedInCertificateVerify(scheme: number): boolean {
   return SCHEMES.get(scheme)?.inCertificateVerify ?? false;
 }
 
-/** Whether `key` can produce signatures of `scheme`. */
+/**
+ * Whether `key` can produce signatures of `scheme`: ecdsa_secp256r1_sha256 needs a P-256 key,
+ * rsa_pss_rsae_* and rsa_pkcs1_* an RSA key, ed25519 an Ed25519 key. False for unknown schemes.
+ */
 export function schemeMatchesKey(scheme: number, key: PublicKey): boolean {
   const info = SCHEMES.get(scheme);
   if (!info) return false;
@@ -43,7 +55,7 @@ export function schemeMatchesKey(scheme: number, key: PublicKey): boolean {
     case 'ed25519':
       return info.key === 'ed25519';
     case 'ecdsa':
-      return info.key === key.curve;
+      return info.key === key.curve || info.key === 'ecdsa-any';
   }
 }
 

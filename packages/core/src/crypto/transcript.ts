@@ -11,6 +11,7 @@ export class Transcript {
   private context: HashContext | undefined;
   private algorithm: HashAlgorithm | undefined;
 
+  /** An empty transcript hashing with `provider`. */
   constructor(private readonly provider: CryptoProvider) {}
 
   /** Add one whole handshake message (its 4-byte header included). */
@@ -49,10 +50,12 @@ export class Transcript {
   /**
    * RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by the synthetic
    * message_hash message: `message_hash || 00 00 Hash.length || Hash(ClientHello1)`.
+   * Call it when the HelloRetryRequest arrives, after `selectHash()` and before adding the HRR.
    */
   replaceWithMessageHash(): void {
     const hashOfHello = this.hash();
     const next = this.provider.createHash(this.algorithm!);
+    // struct { HandshakeType msg_type = message_hash (254); uint24 length = Hash.length; opaque hash[...] }
     next.update(new Uint8Array([HandshakeType.message_hash, 0, 0, hashOfHello.length]));
     next.update(hashOfHello);
     this.context = next;

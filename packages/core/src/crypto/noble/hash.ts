@@ -28,18 +28,22 @@ class NobleHashContext implements HashContext {
   }
 }
 
+/** An incremental {@link HashContext} whose `digest()` leaves it usable (noble finalizes, so we digest a clone). */
 export function createNobleHash(algorithm: HashAlgorithm): HashContext {
   return new NobleHashContext(HASHES[algorithm].create() as NobleHashState);
 }
 
+/** HMAC (RFC 2104) with @noble/hashes. */
 export function nobleHmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
   return hmac(HASHES[algorithm], key, data);
 }
 
+/** HKDF-Extract(salt, IKM) (RFC 5869 §2.2) with @noble/hashes. */
 export function nobleHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
   return extract(HASHES[algorithm], ikm, salt);
 }
 
+/** HKDF-Expand(PRK, info, L) (RFC 5869 §2.3) with @noble/hashes; L is at most 255 × HashLen. */
 export function nobleHkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   return expand(HASHES[algorithm], prk, info, length);
 }

@@ -4,8 +4,12 @@ import type { HashAlgorithm } from '../provider.ts';
 // RSA signature *verification* (RFC 8017 §8.1.2, §8.2.2) with BigInt. Verification uses only
 // public values, so BigInt's variable timing leaks nothing secret. Never sign with this.
 
-const MIN_MODULUS_BITS = 1024;
-const MAX_MODULUS_BITS = 8192;
+/** The smallest RSA modulus we verify with: weaker keys make `verify` return false. */
+export const MIN_MODULUS_BITS = 1024;
+/** The largest RSA modulus we verify with: larger keys (a cost attack) make `verify` return false. */
+export const MAX_MODULUS_BITS = 8192;
+/** Public exponents above 2^32 are refused: real keys use 65537, and a huge one costs time. */
+const MAX_EXPONENT_BITS = 32;
 
 function toBigInt(bytes: Uint8Array): bigint {
   let v = 0n;
@@ -37,7 +41,10 @@ function bitLength(v: bigint): number {
   return v === 0n ? 0 : v.toString(2).length;
 }
 
-/** RSAVP1: s^e mod n as an emLen-byte string, or undefined for an out-of-range signature. */
+/**
+ * RSAVP1 (RFC 8017 §5.2.2): s^e mod n, or undefined when the key is outside our limits or the
+ * signature is not a k-byte integer below n.
+ */
 function rsavp1(modulus: Uint8Array, exponent: Uint8Array, signature: Uint8Array): { em: bigint; n: bigint; bits: number } | undefined {
   const n = toBigInt(modulus);
   const bits = bitLength(n);
@@ -47,7 +54,7 @@ function rsavp1(modulus: Uint8Array, exponent: Uint8Array, signature: Uint8Array
   const s = toBigInt(signature);
   if (s >= n) return undefined;
   const e = toBigInt(exponent);
-  if (e < 3n || e % 2n === 0n) return undefined;
+  if (e < 3n || e % 2n === 0n || bitLength(e) > MAX_EXPONENT_BITS) return undefined;
   return { em: modPow(s, e, n), n, bits };
 }
 
@@ -59,7 +66,10 @@ const DIGEST_INFO_PREFIX: Record<HashAlgorithm, Uint8Array> = {
   'SHA-512': new Uint8Array([0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40]),
 };
 
-/** RSASSA-PKCS1-v1_5 verification, given the message digest. */
+/**
+ * RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2), given the message digest: the whole
+ * encoded message is rebuilt and compared, DigestInfo with NULL parameters (as Go does).
+ */
 export function verifyPkcs1(hash: HashAlgorithm, digest: Uint8Array, modulus: Uint8Array, exponent: Uint8Array, signature: Uint8Array): boolean {
   const r = rsavp1(modulus, exponent, signature);
   if (!r) return false;

@@ -7,15 +7,28 @@ import { verifyPkcs1, verifyPss } from './rsa.ts';
 
 const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 
-/** Verify a signature with noble (ECDSA, Ed25519) or BigInt RSA. Malformed input is `false`. */
+/**
+ * Verify a signature with noble (ECDSA, Ed25519) or BigInt RSA.
+ *
+ * - ECDSA: `signature` is a DER ECDSA-Sig-Value over the `algorithm.hash` digest of `message`;
+ *   high-S signatures are accepted (X.509 signers produce them).
+ * - Ed25519: RFC 8032 strict verification.
+ * - RSA PKCS#1 v1.5 and PSS (MGF1 with the same hash, `saltLength` exactly); moduli outside
+ *   1024..8192 bits and public exponents above 2^32 verify nothing (false).
+ *
+ * A wrong or malformed signature, or a malformed key, gives false. A key of the wrong kind
+ * for the algorithm (an RSA key with ECDSA, ...) throws `TlsError(illegal_parameter)`.
+ */
 export function nobleVerify(algorithm: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
   switch (algorithm.kind) {
     case 'ecdsa': {
       if (key.kind !== 'ecdsa') throw new TlsError('illegal_parameter', `an ${key.kind} key cannot check an ECDSA signature`);
+      const curve = CURVES[key.curve];
+      if (curve === undefined) return false;
       const digest = nobleHash(algorithm.hash)(message);
       try {
-        // X.509 signers (OpenSSL among them) produce high-S signatures: accept them.
-        return CURVES[key.curve].verify(signature, digest, key.point, { prehash: false, lowS: false, format: 'der' });
+        // We hash with the algorithm's hash ourselves (it need not be the curve's default).
+        return curve.verify(signature, digest, key.point, { prehash: false, lowS: false, format: 'der' });
       } catch {
         return false;
       }
