@@ -388,14 +388,28 @@ export class TlsSocket extends Duplex {
     this.undo.push(() => this.transport.off(event, listener));
   }
 
+  /**
+   * The key log is produced only when asked for (the engine copies no secrets otherwise): by
+   * the `keylog` option, a 'keylog' listener (as on `tls.TLSSocket`), or a `keylog$` subscriber.
+   */
   private watchKeylog(option: TlsSocketOptions['keylog']): void {
     const file = option === true ? process.env['SSLKEYLOGFILE'] : undefined;
     const sink = typeof option === 'function' ? option : file ? (line: string) => appendFileSync(file, `${line}\n`) : undefined;
-    const sub = this.keylog$.subscribe((line) => {
-      sink?.(line);
-      this.emit('keylog', Buffer.from(`${line}\n`));
-    });
-    this.undo.push(() => sub.unsubscribe());
+    let started = false;
+    const start = (): void => {
+      if (started) return;
+      started = true;
+      const sub = this.keylog$.subscribe((line) => {
+        sink?.(line);
+        this.emit('keylog', Buffer.from(`${line}\n`));
+      });
+      this.undo.push(() => sub.unsubscribe());
+    };
+    if (option !== undefined && option !== false) start();
+    const onNewListener = (event: string | symbol): void => {
+      if (event === 'keylog') start();
+    };
+    this.on('newListener', onNewListener);
   }
 
   private watchTrace(option: TlsSocketOptions['trace']): void {
