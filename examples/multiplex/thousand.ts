@@ -1,3 +1,4 @@
+import { timer } from 'rxjs';
 /**
  * Many rxtls client connections (default 1,000) in one process, driven by one `Selector` in
  * one `while` loop: the select() program a C programmer writes with OpenSSL's non-blocking
@@ -240,7 +241,7 @@ async function main(): Promise<number> {
   // The loop: wait for any connection to be ready, move its bytes, make its next call.
   let stalled = 0;
   while (selector.size > 0) {
-    const ready = await selector.select({ timeoutMs: STALL_MS });
+    const ready = await selector.select({ until: timer(STALL_MS) });
     if (ready.length === 0) {
       stalled = selector.size;
       break;

@@ -15,6 +15,8 @@ export interface ConnectOptions extends ClientConfig {
   readonly noDelay?: boolean;
   /** A context to share across connections (its config wins over the options above). */
   readonly context?: TlsClientContext;
+  /** Record NSS key log lines on `keylog$` from the start (they contain secrets). */
+  readonly keylog?: boolean;
 }
 
 function openSocket(host: string, port: number): Promise<Socket> {
@@ -40,6 +42,7 @@ export async function openTlsSession(options: ConnectOptions): Promise<TlsSessio
   const stream = options.socket ?? (await openSocket(host, options.port ?? 443));
   if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream as Socket).setNoDelay(options.noDelay ?? true);
   const connection = context.connection(serverName !== undefined ? { serverName } : {});
+  connection.keylogEnabled = options.keylog === true;
   return new TlsSession(connection, new NodeReadiness(stream));
 }
 

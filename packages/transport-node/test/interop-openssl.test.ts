@@ -107,7 +107,7 @@ describe('rxtls client → openssl s_server: negotiation cases', () => {
     const cert = pki.servers.p256;
     const server = await startOpensslServer({ cert: cert.certPath, key: cert.keyPath, chain: pki.intermediatePath, keylogFile });
     try {
-      const session = await connectTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.rootPem });
+      const session = await connectTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.rootPem, keylog: true });
       const ours: string[] = [];
       session.keylog$.subscribe((l) => ours.push(l));
       await echoBothWays(server, session);

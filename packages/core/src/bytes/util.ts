@@ -1,8 +1,10 @@
-/** Lower-case hex of `b`. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of `b` (one flat string: no rope of per-byte pieces kept alive). */
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
+  const parts = new Array<string>(b.length);
+  for (let i = 0; i < b.length; i++) parts[i] = HEX[b[i]!]!;
+  return parts.join('');
 }
 
 /** Parse hex (whitespace ignored). Throws `RangeError` on odd length or a bad digit: for constants and tests only. */

@@ -171,6 +171,13 @@ export class TlsConnection {
   traceRecords = false;
 
   /**
+   * Emit NSS key log lines (`keylog` events). Off by default, so secrets are never copied
+   * out of the key schedule unless the user asked for the key log; turn it on before the
+   * handshake.
+   */
+  keylogEnabled = false;
+
+  /**
    * Encrypt application data (`SSL_write` with partial writes enabled). Returns how many
    * bytes were taken (possibly fewer than given), or -1 (see `getError()`): WANT_WRITE when
    * the outgoing buffer is full.
@@ -498,7 +505,7 @@ export class TlsConnection {
         this.queue({ channel: 'handshake', event: { ...step, at: this.config.clock() } });
       },
       keylog: (label, clientRandom, secret) => {
-        this.queue({ channel: 'keylog', line: `${label} ${toHex(clientRandom)} ${toHex(secret)}` });
+        if (this.keylogEnabled) this.queue({ channel: 'keylog', line: `${label} ${toHex(clientRandom)} ${toHex(secret)}` });
       },
       ticket: (ticket: SessionTicket) => {
         this.queue({ channel: 'ticket', ticket });

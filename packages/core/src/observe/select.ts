@@ -1,4 +1,4 @@
-import { Subject, from, timer, type Observable, type Subscription } from 'rxjs';
+import { Subject, from, type Observable, type Subscription } from 'rxjs';
 import type { TlsConnection } from '../engine/connection.ts';
 import { SslError } from '../engine/ssl-error.ts';
 import { UsageError } from '../errors/tls-error.ts';
@@ -50,10 +50,11 @@ export interface SelectionKey<T = void> {
 /** Options for {@link Selector.select}. */
 export interface SelectOptions {
   /**
-   * Give up after this many milliseconds and resolve with an empty array (select()'s timeout).
-   * Without it, select() waits until a key is ready.
+   * Give up when this emits and resolve with an empty array (select()'s timeout), e.g.
+   * rxjs `timer(100)`: core keeps no timers of its own. Without it, select() waits until a
+   * key is ready.
    */
-  readonly timeoutMs?: number;
+  readonly until?: Observable<unknown>;
 }
 
 /** At most this many bytes are taken from a port by one `service()`; the rest stays there (readable$ fires again at once). */
@@ -203,19 +204,19 @@ export class Selector<T = void> {
    *
    * Rules: with nothing registered, it resolves at once with `[]` (a `while (selector.size > 0)`
    * loop ends). With keys registered but none ready and none waiting for anything, it rejects
-   * with a UsageError unless `timeoutMs` is given, since it could only wait forever. After
-   * `timeoutMs` it resolves with `[]`. If the last key is unregistered while it waits, it
+   * with a UsageError unless `until` is given, since it could only wait forever. When
+   * `until` emits it resolves with `[]`. If the last key is unregistered while it waits, it
    * resolves with `[]`. Only one select() may be pending at a time (one loop per Selector).
    */
   async select(options: SelectOptions = {}): Promise<SelectionKey<T>[]> {
     if (this.wake !== undefined) throw new UsageError('select() is already pending on this Selector');
     if (this.readyKeys.size === 0 && this.keys.size > 0) {
-      const timeoutMs = options.timeoutMs;
-      if (timeoutMs === undefined && !this.anyInterest()) {
+      const until = options.until;
+      if (until === undefined && !this.anyInterest()) {
         throw new UsageError('select() would wait forever: no registered key has an interest');
       }
       await new Promise<void>((resolve) => {
-        const timeout = timeoutMs === undefined ? undefined : timer(Math.max(0, timeoutMs)).subscribe(() => this.wake?.());
+        const timeout = until?.subscribe(() => this.wake?.());
         this.wake = () => {
           this.wake = undefined;
           timeout?.unsubscribe();

@@ -35,8 +35,14 @@ export class TlsSession {
     this.connection.traceRecords = true;
     return this.messagesSubject.asObservable();
   });
-  /** NSS key log lines (SSLKEYLOGFILE format) for Wireshark. Contains secrets. */
-  readonly keylog$: Observable<string> = this.keylogSubject.asObservable();
+  /**
+   * NSS key log lines (SSLKEYLOGFILE format) for Wireshark. Contains secrets. Subscribing turns
+   * the key log on: subscribe before the handshake (lines from before are not kept).
+   */
+  readonly keylog$: Observable<string> = defer(() => {
+    this.connection.keylogEnabled = true;
+    return this.keylogSubject.asObservable();
+  });
   /** NewSessionTickets the server sent. */
   readonly tickets$: Observable<SessionTicket> = this.ticketsSubject.asObservable();
   /** What the engine waits for after each call: WANT_READ, WANT_WRITE, WANT_ASYNC, or NONE. */

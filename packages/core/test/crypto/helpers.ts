@@ -65,3 +65,10 @@ export function hkdfLabelBytes(length: number, label: string, context: Uint8Arra
 export function handshakeHeader(type: number, length: number): Uint8Array {
   return new Uint8Array([type, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
 }
+
+/** A copy of `b` with byte `i` xor `mask`. */
+export function flip(b: Uint8Array, i: number, mask = 0x01): Uint8Array {
+  const c = b.slice();
+  c[i]! ^= mask;
+  return c;
+}

@@ -51,7 +51,9 @@ export function traceClient(section: string, keyShares: Record<string, Uint8Arra
     testing: { rewriteClientHelloExtensions: shapeLikeTrace(hellos, dropped) },
     ...extra,
   });
-  return ctx.connection({ serverName: 'server' });
+  const conn = ctx.connection({ serverName: 'server' });
+  conn.keylogEnabled = true;
+  return conn;
 }
 
 /** The §3 client, ready to take the server's records. */

@@ -2,7 +2,7 @@
 // Connections are the RFC 8448 §3 client (deterministic), so a whole handshake can run
 // through select() against the trace's server flight.
 import { describe, expect, it } from 'vitest';
-import { Observable, Subject, toArray, firstValueFrom } from 'rxjs';
+import { Observable, Subject, toArray, firstValueFrom, timer } from 'rxjs';
 import { concat } from '../../src/bytes/util.ts';
 import { Selector, readinessFor, type SelectionKey } from '../../src/observe/select.ts';
 import type { ReadinessPort } from '../../src/observe/readiness.ts';
@@ -119,7 +119,7 @@ function gatedVerifyProvider(): { provider: CryptoProvider; release: () => void 
 /** Run the §3 handshake through the selector: select, service, connect, interest. */
 async function handshake(selector: Selector<number>, key: SelectionKey<number>): Promise<void> {
   for (;;) {
-    const ready = await selector.select({ timeoutMs: 2000 });
+    const ready = await selector.select({ until: timer(2000) });
     expect(ready).toContain(key);
     selector.service(key);
     if (key.connection.connect() === 1) return;
@@ -154,7 +154,7 @@ describe('Selector', () => {
     expect(clients[0]!.port.readableSubscribers).toBe(1);
     expect(clients[2]!.port.readableSubscribers).toBe(1);
     // Nothing else is ready: a timeout ends the wait with no key.
-    expect(await selector.select({ timeoutMs: 20 })).toEqual([]);
+    expect(await selector.select({ until: timer(20) })).toEqual([]);
   });
 
   it('returns every key that became ready before select() resumed, each once, in order', async () => {
@@ -212,7 +212,7 @@ describe('Selector', () => {
     expect([...key.interest]).toEqual(['writable']);
     expect(port.writableSubscribers).toBe(1);
     expect(port.readableSubscribers).toBe(0);
-    expect(await selector.select({ timeoutMs: 20 })).toEqual([]);
+    expect(await selector.select({ until: timer(20) })).toEqual([]);
     port.drain();
     expect(await selector.select()).toEqual([key]);
     expect([...key.ready]).toEqual(['writable']);
@@ -273,7 +273,7 @@ describe('Selector', () => {
     selector.interest(key, conn.getError());
     expect([...key.interest]).toEqual(['async']);
     expect(port.liveSubscriptions).toBe(0);
-    expect(await selector.select({ timeoutMs: 20 })).toEqual([]);
+    expect(await selector.select({ until: timer(20) })).toEqual([]);
     release();
     expect(await selector.select()).toEqual([key]);
     expect([...key.ready]).toEqual(['async']);
@@ -295,7 +295,7 @@ describe('Selector', () => {
     expect(key.interest.size).toBe(0);
     port.deliver(serverFlight);
     port.drain();
-    expect(await selector.select({ timeoutMs: 20 })).toEqual([]);
+    expect(await selector.select({ until: timer(20) })).toEqual([]);
   });
 
   it('a new interest takes a ready key off the ready list', async () => {
@@ -306,7 +306,7 @@ describe('Selector', () => {
     port.congested = true;
     selector.interest(key, SslError.WANT_WRITE);
     expect(key.ready.size).toBe(0);
-    expect(await selector.select({ timeoutMs: 20 })).toEqual([]);
+    expect(await selector.select({ until: timer(20) })).toEqual([]);
   });
 
   it('unregister releases every subscription, drops the key from the ready list, and is idempotent', async () => {
@@ -347,7 +347,7 @@ describe('Selector', () => {
     release();
     await conn.asyncReady();
     expect(key.ready.size).toBe(0);
-    expect(await selector.select({ timeoutMs: 10 })).toEqual([]);
+    expect(await selector.select({ until: timer(10) })).toEqual([]);
   });
 
   it('service() hands end of stream and transport failures to the connection', async () => {
@@ -396,7 +396,7 @@ describe('Selector', () => {
       await expect(selector.select()).rejects.toThrow(UsageError);
       // With a timeout it is a plain wait.
       const t0 = Date.now();
-      expect(await selector.select({ timeoutMs: 30 })).toEqual([]);
+      expect(await selector.select({ until: timer(30) })).toEqual([]);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
     });
 

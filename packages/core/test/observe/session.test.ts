@@ -71,6 +71,17 @@ class ScriptedPort implements ReadinessPort {
 const serverFlight = concat(section3ServerRecords[0]!, section3ServerRecords[1]!);
 
 describe('TlsSession over a readiness port', () => {
+  it('keeps no key log unless keylog$ is subscribed', async () => {
+    const port = new ScriptedPort([serverFlight]);
+    const conn = section3Client();
+    conn.keylogEnabled = false;
+    const session = new TlsSession(conn, port);
+    await session.handshake();
+    const late: string[] = [];
+    session.keylog$.subscribe((l) => late.push(l));
+    expect(late).toEqual([]);
+  });
+
   it('sends each flight in one write and completes handshake$ with the whole timeline', async () => {
     const port = new ScriptedPort([serverFlight]);
     const session = new TlsSession(section3Client(), port);
@@ -120,15 +131,17 @@ describe('TlsSession over a readiness port', () => {
 
   it('reads data, then null at close_notify; the keylog has the five NSS lines', async () => {
     const port = new ScriptedPort([serverFlight]);
-    const session = new TlsSession(section3Client(), port);
+    const conn = section3Client();
+    conn.keylogEnabled = false;
+    const session = new TlsSession(conn, port);
+    const lines: string[] = [];
+    session.keylog$.subscribe((l) => lines.push(l)); // turns the key log on
     await session.handshake();
     port.deliver(concat(section3ServerRecords[2]!, traceValue(steps, '3', 'server', 'send application_data record', 'complete record')));
     const data = await session.read();
     expect(toHex(data!)).toBe(toHex(traceValue(steps, '3', 'server', 'send application_data record', 'payload')));
     port.deliver(traceValue(steps, '3', 'server', 'send alert record', 'complete record'));
     expect(await session.read()).toBeNull();
-    const lines: string[] = [];
-    session.keylog$.subscribe((l) => lines.push(l)); // replayed synchronously
     expect(lines.map((l) => l.split(' ')[0])).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']);
     const ticket = await firstValueFrom(session.tickets$);
     expect(ticket.lifetimeSeconds).toBe(30);
