@@ -157,7 +157,12 @@ export class TlsSocket extends Duplex {
     if (options.timeout !== undefined && typeof tcp.setTimeout === 'function') tcp.setTimeout(options.timeout);
     this.forward('connect');
     this.forward('timeout');
-    this.port = new StreamPort(this.transport, (err) => this.destroy(err));
+    // A transport error ends the socket at once, even when nobody reads; the engine wraps it in
+    // its TransportError, so 'error', `established` and handshake$ all carry the same object.
+    this.port = new StreamPort(this.transport, (err) => {
+      this.connection.receiveError(err);
+      this.destroy(this.connection.error ?? err);
+    });
     this.session = new TlsSession(this.connection, this.port);
     this.handshake$ = this.session.handshake$;
     this.messages$ = this.session.messages$;
