@@ -27,8 +27,8 @@ function reference(suite: CipherSuiteParams) {
   const expandLabel = (secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array => {
     const full = utf8(`tls13 ${label}`);
     const info = concat(new Uint8Array([length >> 8, length & 0xff, full.length]), full, new Uint8Array([context.length]), context);
-    let out = new Uint8Array(0);
-    let block = new Uint8Array(0);
+    let out: Uint8Array = new Uint8Array(0);
+    let block: Uint8Array = new Uint8Array(0);
     for (let i = 1; out.length < length; i++) {
       block = hmac(secret, concat(block, info, new Uint8Array([i])));
       out = concat(out, block);
