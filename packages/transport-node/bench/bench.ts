@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { connect as tlsConnect } from 'node:tls';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TlsClientContext, nobleProvider, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
+import { connect as netConnect, type Socket } from 'node:net';
+import { startTls, TrustedCert } from 'subtls';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
 
 interface Row {
@@ -70,6 +72,48 @@ async function rxtlsHandshake(peer: Peer, context: TlsClientContext): Promise<nu
   const t = performance.now() - t0;
   await session.write(encoder.encode('x'));
   session.destroy();
+  return t;
+}
+
+/** `networkRead(n, mode)` for subtls: exactly n bytes (mode 1 = peek) from a socket, or undefined at its end. */
+function exactReader(socket: Socket): (n: number, mode?: number) => Promise<Uint8Array | undefined> {
+  let buffered = Buffer.alloc(0);
+  let ended = false;
+  let wake: (() => void) | undefined;
+  socket.on('data', (d: Buffer) => {
+    buffered = Buffer.concat([buffered, d]);
+    wake?.();
+  });
+  socket.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  const readExactly = async (n: number, peek: boolean): Promise<Uint8Array | undefined> => {
+    while (buffered.length < n && !ended) await new Promise<void>((r) => (wake = r));
+    if (buffered.length < n) return undefined;
+    const out = new Uint8Array(buffered.subarray(0, n));
+    if (!peek) buffered = buffered.subarray(n);
+    return out;
+  };
+  // subtls may ask again before an earlier read resolved: serve reads strictly in order.
+  let queue: Promise<unknown> = Promise.resolve();
+  return (n, mode) => {
+    const next = queue.then(() => readExactly(n, mode === 1));
+    queue = next;
+    return next;
+  };
+}
+
+/** subtls (pure JS over WebCrypto, on npm) against the same server, for comparison. */
+async function subtlsHandshake(peer: Peer, roots: Awaited<ReturnType<typeof TrustedCert.databaseFromPEM>>): Promise<number> {
+  const t0 = performance.now();
+  const socket = netConnect({ host: '127.0.0.1', port: peer.port });
+  socket.setNoDelay(true);
+  await once(socket, 'connect');
+  const { write } = await startTls('localhost', roots, exactReader(socket), (data) => void socket.write(data));
+  const t = performance.now() - t0;
+  await write(encoder.encode('x'));
+  socket.destroy();
   return t;
 }
 
@@ -155,6 +199,13 @@ async function main(): Promise<void> {
         add(`handshake ${name} p99`, 'ms', provider.name, percentile(ours, 99), percentile(node, 99));
       }
     }
+    // subtls speaks P-256 and AES-128-GCM only; its row puts subtls in the `rxtls` column.
+    const subtlsRoots = await TrustedCert.databaseFromPEM(peers.ecdsa.ca);
+    const subtls = await timeMany(() => subtlsHandshake(peers.ecdsa, subtlsRoots));
+    const nodeEcdsa = await timeMany(() => nodeHandshake(peers.ecdsa));
+    const noblePure = await timeMany(() => rxtlsHandshake(peers.ecdsa, new TlsClientContext({ ca: peers.ecdsa.ca, groups: ['secp256r1'], cipherSuites: ['TLS_AES_128_GCM_SHA256'] })));
+    add('handshake ecdsa-p256 P-256 AES-128 median', 'ms', 'noble', percentile(noblePure, 50), percentile(nodeEcdsa, 50));
+    add('handshake ecdsa-p256 P-256 AES-128 median', 'ms', 'subtls', percentile(subtls, 50), percentile(nodeEcdsa, 50));
     for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
       const node = await nodeBulk(peers.ecdsa, suite);
       for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await rxtlsBulk(peers.ecdsa, suite, provider), node);
