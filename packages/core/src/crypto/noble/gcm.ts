@@ -1,5 +1,6 @@
 import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
+import { UsageError } from '../../errors/tls-error.ts';
 import type { Aead } from '../provider.ts';
 
 // AES-GCM (NIST SP 800-38D) for one key, built from noble's exported AES and GHASH pieces.
@@ -37,11 +38,16 @@ function aligned(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
 }
 
+/**
+ * AES-128/256-GCM bound to one key, with a 12-byte nonce and a 16-byte tag. `open` checks the
+ * tag (in constant time) before decrypting and returns null when it does not match.
+ */
 export class AesGcm implements Aead {
   readonly tagLength = TAG_LENGTH;
   private readonly xk: Uint32Array;
   private readonly ghash: ReusableGhash;
 
+  /** `key` is 16 or 32 bytes (the caller, createNobleAead, checks which). */
   constructor(key: Uint8Array) {
     this.xk = unsafe.expandKeyLE(key);
     // H = E_K(0^128)
@@ -52,7 +58,7 @@ export class AesGcm implements Aead {
 
   /** J0 = nonce || 0^31 || 1 for a 96-bit nonce; returns E_K(J0) and leaves `counter` at inc32(J0). */
   private start(nonce: Uint8Array): { counter: Uint8Array; tagMask: Uint8Array } {
-    if (nonce.length !== 12) throw new RangeError('rxtls: AES-GCM nonce must be 12 bytes');
+    if (nonce.length !== 12) throw new UsageError(`AES-GCM nonce must be 12 bytes, got ${nonce.length}`);
     const counter = new Uint8Array(16);
     counter.set(nonce);
     counter[15] = 1;
