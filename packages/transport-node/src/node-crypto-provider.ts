@@ -13,7 +13,7 @@ import {
   type Hash,
   type KeyObject,
 } from 'node:crypto';
-import { TlsError, type Aead, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type HashContext, type KeyExchangeGroup, type KeyExchangeKeyPair, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
+import { TlsError, UsageError, type Aead, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type HashContext, type KeyExchangeGroup, type KeyExchangeKeyPair, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
 
 /**
  * A crypto provider backed by node:crypto (OpenSSL): native AEAD, hashing, key exchange and
@@ -27,6 +27,8 @@ const NODE_AEAD: Record<AeadAlgorithm, { cipher: 'aes-128-gcm' | 'aes-256-gcm' |
   'CHACHA20-POLY1305': { cipher: 'chacha20-poly1305', keyLength: 32 },
 };
 const TAG_LENGTH = 16;
+/** Every TLS 1.3 suite uses a 12-byte nonce (RFC 8446 §5.3); anything else is our own bug, as in the noble provider. */
+const NONCE_LENGTH = 12;
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 class NodeHash implements HashContext {
@@ -43,6 +45,10 @@ class NodeHash implements HashContext {
   }
 }
 
+function checkNonce(nonce: Uint8Array): void {
+  if (nonce.length !== NONCE_LENGTH) throw new UsageError(`AEAD nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
+}
+
 class NodeAead implements Aead {
   readonly tagLength = TAG_LENGTH;
   constructor(
@@ -50,6 +56,7 @@ class NodeAead implements Aead {
     private readonly key: Uint8Array,
   ) {}
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    checkNonce(nonce);
     const c = createCipheriv(this.cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: TAG_LENGTH });
     c.setAAD(aad);
     const head = c.update(plaintext);
@@ -60,6 +67,7 @@ class NodeAead implements Aead {
     return out;
   }
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+    checkNonce(nonce);
     if (sealed.length < TAG_LENGTH) return null;
     const d = createDecipheriv(this.cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: TAG_LENGTH });
     d.setAAD(aad);
@@ -109,7 +117,13 @@ function x25519KeyPair(): KeyExchangeKeyPair {
     deriveSharedSecret(peer: Uint8Array): Uint8Array {
       if (peer.length !== 32) throw new TlsError('illegal_parameter', 'x25519 key share must be 32 bytes');
       const peerKey = createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, peer]), format: 'der', type: 'spki' });
-      const secret = u8(diffieHellman({ privateKey, publicKey: peerKey }));
+      let secret: Uint8Array;
+      try {
+        secret = u8(diffieHellman({ privateKey, publicKey: peerKey }));
+      } catch {
+        // OpenSSL refuses to derive from a low-order point (its result would be all zero).
+        throw new TlsError('illegal_parameter', 'x25519 key share is a low-order point');
+      }
       // RFC 8446 §7.4.2: an all-zero shared secret means a small-order point.
       if (secret.every((b) => b === 0)) throw new TlsError('illegal_parameter', 'x25519 shared secret is all zero');
       return secret;
@@ -130,6 +144,27 @@ function keyObject(key: PublicKey): KeyObject {
       return createPublicKey({ key: { kty: 'EC', crv: key.curve, x: toB64u(key.point.subarray(1, 1 + n)), y: toB64u(key.point.subarray(1 + n)) }, format: 'jwk' });
     }
   }
+}
+
+// The RSA keys the noble verifier accepts, so both providers give the same verdict: OpenSSL
+// alone would verify with a 512-bit modulus or a public exponent of 1 (where a signature is
+// just the encoded message).
+const MIN_MODULUS_BITS = 1024;
+const MAX_MODULUS_BITS = 8192;
+const MAX_EXPONENT_BITS = 32;
+
+/** Bit length of a big-endian unsigned integer. */
+function bitLength(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return i === b.length ? 0 : (b.length - i - 1) * 8 + (32 - Math.clz32(b[i]!));
+}
+
+/** A modulus of 1024..8192 bits and an odd public exponent in [3, 2^32). */
+function rsaKeyInLimits(modulus: Uint8Array, exponent: Uint8Array): boolean {
+  const bits = bitLength(modulus);
+  const eBits = bitLength(exponent);
+  return bits >= MIN_MODULUS_BITS && bits <= MAX_MODULUS_BITS && eBits >= 2 && eBits <= MAX_EXPONENT_BITS && (exponent[exponent.length - 1]! & 1) === 1;
 }
 
 function kindMatches(alg: SignatureAlgorithm, key: PublicKey): boolean {
@@ -164,13 +199,14 @@ export const nodeCryptoProvider: CryptoProvider = {
   hkdfExpand,
   createAead(algorithm, key) {
     const spec = NODE_AEAD[algorithm];
-    if (key.length !== spec.keyLength) throw new TlsError('internal_error', `${algorithm} key must be ${spec.keyLength} bytes`);
+    if (key.length !== spec.keyLength) throw new UsageError(`${algorithm} key must be ${spec.keyLength} bytes, got ${key.length}`);
     return new NodeAead(spec.cipher, key.slice());
   },
   keyExchangeGroups: ['x25519', 'secp256r1', 'secp384r1'],
   generateKeyPair: (group: KeyExchangeGroup) => (group === 'x25519' ? x25519KeyPair() : ecdhKeyPair(group)),
   verify(algorithm, publicKey, message, signature) {
     if (!kindMatches(algorithm, publicKey)) throw new TlsError('illegal_parameter', `a ${publicKey.kind} key cannot check a ${algorithm.kind} signature`);
+    if (publicKey.kind === 'rsa' && !rsaKeyInLimits(publicKey.modulus, publicKey.exponent)) return false;
     try {
       const key = keyObject(publicKey);
       switch (algorithm.kind) {

@@ -103,6 +103,14 @@ describe.each(ALGORITHMS)('noble AEAD %s', (algorithm) => {
     expect(toHex(a.seal(nonce, new Uint8Array(0), utf8('x')))).toBe(expected);
   });
 
+  it('a nonce other than 12 bytes is a UsageError (our bug, not the peer\'s)', () => {
+    const sealed = aead.seal(rand(12), new Uint8Array(0), rand(20));
+    for (const n of [0, 8, 11, 13, 16]) {
+      expect(() => aead.seal(new Uint8Array(n), new Uint8Array(0), rand(3))).toThrow(UsageError);
+      expect(() => aead.open(new Uint8Array(n), new Uint8Array(0), sealed)).toThrow(UsageError);
+    }
+  });
+
   it('a key of the wrong length is a UsageError', () => {
     for (const n of [0, 15, 17, 24, 31, 33]) if (n !== KEY_LENGTH[algorithm]) expect(() => nobleProvider.createAead(algorithm, new Uint8Array(n))).toThrow(UsageError);
   });
