@@ -10,16 +10,23 @@ import { startOpensslServer, type OpensslServer } from './support/openssl-server
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = join(ROOT, 'packages/transport-node/src/cli/main.ts');
 
-/** Run `rxtls ARGS` with `stdin`; resolve with its exit code and output. */
-function rxtls(args: readonly string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Run `rxtls ARGS` with `stdin`; resolve with its exit code and output. With `endAfter`, stdin
+ * stays open until stdout shows that text (so our close_notify cannot overtake the server's data).
+ */
+function rxtls(args: readonly string[], stdin: string, endAfter?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (endAfter !== undefined && stdout.includes(endAfter)) child.stdin.end();
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
+    if (endAfter === undefined) child.stdin.end(stdin);
+    else child.stdin.write(stdin);
   });
 }
 
@@ -37,7 +44,7 @@ describe('rxtls connect (CLI) against openssl s_server', () => {
     server.process.stdin.write('hello from openssl\n');
     const dir = mkdtempSync(join(tmpdir(), 'rxtls-cli-'));
     const keylog = join(dir, 'keys.log');
-    const r = await rxtls(['connect', `127.0.0.1:${server.port}`, '--servername', 'localhost', '--ca', pki.rootPath, '--keylog', keylog, '--trace'], 'hello from rxtls\n');
+    const r = await rxtls(['connect', `127.0.0.1:${server.port}`, '--servername', 'localhost', '--ca', pki.rootPath, '--keylog', keylog, '--trace'], 'hello from rxtls\n', 'hello from openssl');
     expect(r.stderr).toContain('client-hello-sent');
     expect(r.stderr).toContain('certificate-verified');
     expect(r.stderr).toContain('established');
