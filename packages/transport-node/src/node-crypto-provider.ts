@@ -175,6 +175,8 @@ function kindMatches(alg: SignatureAlgorithm, key: PublicKey): boolean {
 
 /** HKDF-Expand (RFC 5869 §2.3) over node's HMAC. */
 function hkdfExpand(hash: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  // RFC 5869 §2.3: L <= 255*HashLen (the one-byte counter would wrap), as noble enforces.
+  if (length > 255 * HASH_LENGTH[hash]) throw new UsageError(`HKDF-Expand length ${length} is above 255 × ${HASH_LENGTH[hash]}`);
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, at = 0; at < length; i++) {

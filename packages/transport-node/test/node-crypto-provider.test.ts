@@ -63,6 +63,9 @@ describe('node provider: hash, HMAC, HKDF equal noble', () => {
     for (const length of [1, 12, 16, HASH_LENGTH[h] - 1, HASH_LENGTH[h], HASH_LENGTH[h] + 1, 100, 255 * HASH_LENGTH[h]]) {
       expect(toHex(node.hkdfExpand(h, prk, info, length)), `L=${length}`).toBe(toHex(noble.hkdfExpand(h, prk, info, length)));
     }
+    // RFC 5869 §2.3: L <= 255*HashLen; past that the one-byte block counter would wrap.
+    expect(() => noble.hkdfExpand(h, prk, info, 255 * HASH_LENGTH[h] + 1)).toThrow();
+    expect(() => node.hkdfExpand(h, prk, info, 255 * HASH_LENGTH[h] + 1)).toThrow(UsageError);
   });
 });
 
