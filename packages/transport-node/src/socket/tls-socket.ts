@@ -344,6 +344,9 @@ export class TlsSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Destroyed mid-handshake: record why in the engine first, so that handshake$ and
+    // `established` end with one and the same error.
+    if (!this.connection.isEstablished && this.connection.error === undefined) this.connection.receiveError(error ?? new Error('socket destroyed before the handshake completed'));
     this.session.destroy(); // destroys the transport; completes the observables
     this.port.detach();
     for (const off of this.undo.splice(0)) off();

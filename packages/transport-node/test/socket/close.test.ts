@@ -171,8 +171,9 @@ describe('closing', () => {
       const handshakeError = lastValueFrom(socket.handshake$).catch((e: unknown) => e);
       socket.destroy();
       const failure = await socket.established.catch((e: unknown) => e);
-      expect(failure).toBeInstanceOf(Error);
-      expect(await handshakeError).toBeInstanceOf(Error);
+      expect(failure).toBeInstanceOf(TransportError);
+      expect((failure as Error).message).toMatch(/destroyed before the handshake/);
+      expect(await handshakeError).toBe(failure);
       expect(await firstValueFrom(socket.close$)).toEqual({ clean: false });
       expect(errorEvent).toBe(false);
     } finally {

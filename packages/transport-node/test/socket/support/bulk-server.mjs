@@ -9,10 +9,12 @@ const CHUNK = PERIOD * 256; // a whole number of periods: every chunk starts at 
 const pattern = Buffer.alloc(CHUNK);
 for (let i = 0; i < CHUNK; i++) pattern[i] = i % PERIOD;
 
+let connections = 0;
 const server = createServer({ key, cert, minVersion: 'TLSv1.3' }, (socket) => {
+  const id = ++connections;
   let sent = 0;
   socket.on('error', () => undefined);
-  const timer = setInterval(() => process.send({ sent }), 50);
+  const timer = setInterval(() => process.send({ id, sent }), 50);
   const pump = () => {
     while (sent < total) {
       const n = Math.min(CHUNK, total - sent);
@@ -26,7 +28,7 @@ const server = createServer({ key, cert, minVersion: 'TLSv1.3' }, (socket) => {
   };
   socket.on('close', () => {
     clearInterval(timer);
-    process.send({ sent, done: true });
+    process.send({ id, sent, done: true });
   });
   pump();
 });
