@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TLS13_CIPHER_SUITES, getCipherSuite } from '../../src/crypto/suites.ts';
 import { exportKeyingMaterial, nextApplicationTrafficSecret } from '../../src/crypto/key-schedule.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
+import { UsageError } from '../../src/errors/tls-error.ts';
 import { CipherSuite } from '../../src/codec/enums.ts';
 import { concat, fromHex, toHex, utf8 } from '../../src/bytes/util.ts';
 import type { HashAlgorithm } from '../../src/crypto/provider.ts';
@@ -53,6 +54,14 @@ describe('noble hash, HMAC, HKDF against node:crypto', () => {
     for (const length of [1, 12, 32, 48, 100, 255]) {
       expect(toHex(nobleProvider.hkdfExpand(h, prk, info, length))).toBe(Buffer.from(hkdfSync(nodeName(h), ikm, salt, info, length)).toString('hex'));
     }
+  });
+
+  it('HKDF-Expand refuses L > 255*HashLen with a UsageError (an exporter asking for too much)', () => {
+    const prk = new Uint8Array(48);
+    expect(nobleProvider.hkdfExpand('SHA-384', prk, new Uint8Array(0), 255 * 48).length).toBe(255 * 48);
+    expect(() => nobleProvider.hkdfExpand('SHA-384', prk, new Uint8Array(0), 255 * 48 + 1)).toThrow(UsageError);
+    const suite = getCipherSuite(CipherSuite.TLS_AES_128_GCM_SHA256)!;
+    expect(() => exportKeyingMaterial(nobleProvider, suite, new Uint8Array(32), 'EXPORTER-x', new Uint8Array(0), 255 * 32 + 1)).toThrow(UsageError);
   });
 
   it('RFC 5869 A.1 (HKDF-SHA256 test case 1)', () => {

@@ -2,6 +2,7 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
+import { UsageError } from '../../errors/tls-error.ts';
 import type { HashAlgorithm, HashContext } from '../provider.ts';
 
 const HASHES = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512, 'SHA-1': sha1 } as const;
@@ -45,5 +46,8 @@ export function nobleHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm
 
 /** HKDF-Expand(PRK, info, L) (RFC 5869 §2.3) with @noble/hashes; L is at most 255 × HashLen. */
 export function nobleHkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  // RFC 5869 §2.3: L <= 255*HashLen. A caller asking for more (an exporter length) is misuse.
+  const hashLength = HASHES[algorithm].outputLen;
+  if (length > 255 * hashLength) throw new UsageError(`HKDF-Expand length ${length} is above 255 × ${hashLength}`);
   return expand(HASHES[algorithm], prk, info, length);
 }
