@@ -105,7 +105,9 @@ export class TlsSocket extends Duplex {
     super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { readableHighWaterMark: options.highWaterMark } : {}) });
     if (options.socket === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `socket`');
     const host = options.host ?? 'localhost';
-    this.servername = options.servername ?? (options.socket === undefined || options.host !== undefined ? host : undefined);
+    // As in Node, the name to check is never missing: without servername or host it is
+    // 'localhost', so a wrapped stream cannot skip the host name check by accident.
+    this.servername = options.servername ?? host;
 
     // Configuration: a context shared across connections with the same options; the hooks and
     // the verification switch go into this connection's copy of the config.
