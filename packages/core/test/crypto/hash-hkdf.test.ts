@@ -1,33 +1,17 @@
-// Suites, hash/HMAC/HKDF of the noble provider against node:crypto and RFC 5869, and the
-// KeyUpdate and exporter derivations by their RFC 8446 definitions. (Transcript: transcript.test.ts.)
+// Hash, HMAC and HKDF of the noble provider against node:crypto and RFC 5869. (Suites, KeyUpdate
+// and exporters: key-schedule.test.ts; Transcript: transcript.test.ts.)
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TLS13_CIPHER_SUITES, getCipherSuite } from '../../src/crypto/suites.ts';
-import { exportKeyingMaterial, nextApplicationTrafficSecret } from '../../src/crypto/key-schedule.ts';
+import { getCipherSuite } from '../../src/crypto/suites.ts';
+import { exportKeyingMaterial } from '../../src/crypto/key-schedule.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
 import { UsageError } from '../../src/errors/tls-error.ts';
 import { CipherSuite } from '../../src/codec/enums.ts';
 import { concat, fromHex, toHex, utf8 } from '../../src/bytes/util.ts';
 import type { HashAlgorithm } from '../../src/crypto/provider.ts';
-import { hkdfLabelBytes } from './helpers.ts';
 
 const nodeName = (h: HashAlgorithm): string => h.replace('-', '').toLowerCase();
 const sha = (h: HashAlgorithm, ...parts: Uint8Array[]): string => createHash(nodeName(h)).update(concat(...parts)).digest('hex');
-
-describe('cipher suites (RFC 8446 §B.4)', () => {
-  it('the three suites and their parameters', () => {
-    expect(TLS13_CIPHER_SUITES.map((s) => [s.id, s.name, s.hash, s.hashLength, s.aead, s.keyLength, s.ivLength])).toEqual([
-      [0x1301, 'TLS_AES_128_GCM_SHA256', 'SHA-256', 32, 'AES-128-GCM', 16, 12],
-      [0x1302, 'TLS_AES_256_GCM_SHA384', 'SHA-384', 48, 'AES-256-GCM', 32, 12],
-      [0x1303, 'TLS_CHACHA20_POLY1305_SHA256', 'SHA-256', 32, 'CHACHA20-POLY1305', 32, 12],
-    ]);
-  });
-
-  it('getCipherSuite finds them by code point and nothing else', () => {
-    expect(getCipherSuite(CipherSuite.TLS_AES_256_GCM_SHA384)?.name).toBe('TLS_AES_256_GCM_SHA384');
-    for (const id of [CipherSuite.TLS_AES_128_CCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256, 0x0000, 0xc02f, 0x1300]) expect(getCipherSuite(id)).toBeUndefined();
-  });
-});
 
 describe('noble hash, HMAC, HKDF against node:crypto', () => {
   const data = utf8('The quick brown fox jumps over the lazy dog');
@@ -70,26 +54,5 @@ describe('noble hash, HMAC, HKDF against node:crypto', () => {
     expect(toHex(nobleProvider.hkdfExpand('SHA-256', prk, fromHex('f0f1f2f3f4f5f6f7f8f9'), 42))).toBe(
       '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
     );
-  });
-});
-
-describe('KeyUpdate and exporters, by their definitions', () => {
-  const suite = getCipherSuite(CipherSuite.TLS_AES_256_GCM_SHA384)!;
-  const secret = new Uint8Array(48).map((_, i) => i * 3);
-
-  it('application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", 48) (RFC 8446 §7.2)', () => {
-    const next = nextApplicationTrafficSecret(nobleProvider, suite, secret);
-    expect(toHex(next)).toBe(toHex(nobleProvider.hkdfExpand('SHA-384', secret, hkdfLabelBytes(48, 'traffic upd', new Uint8Array(0)), 48)));
-    expect(toHex(nextApplicationTrafficSecret(nobleProvider, suite, next))).not.toBe(toHex(next));
-  });
-
-  it('TLS-Exporter (RFC 8446 §7.5)', () => {
-    const context = utf8('context');
-    const empty = fromHex(sha('SHA-384'));
-    const derived = nobleProvider.hkdfExpand('SHA-384', secret, hkdfLabelBytes(48, 'EXPORTER-test', empty), 48);
-    const expected = nobleProvider.hkdfExpand('SHA-384', derived, hkdfLabelBytes(20, 'exporter', fromHex(sha('SHA-384', context))), 20);
-    expect(toHex(exportKeyingMaterial(nobleProvider, suite, secret, 'EXPORTER-test', context, 20))).toBe(toHex(expected));
-    // An empty context is hashed too (it is not the same as "no context" in TLS 1.2).
-    expect(toHex(exportKeyingMaterial(nobleProvider, suite, secret, 'EXPORTER-test', new Uint8Array(0), 20))).not.toBe(toHex(expected));
   });
 });
