@@ -6,9 +6,13 @@
 export class TransportError extends Error {
   override readonly name: string = 'TransportError';
   readonly kind: 'eof' | 'error';
+  /** The system error code of the cause (`ECONNRESET`, `ECONNREFUSED`...), where it has one. */
+  readonly code: string | undefined;
 
   constructor(kind: 'eof' | 'error', message: string, options?: { cause?: unknown }) {
     super(message.startsWith('tls: ') ? message : `tls: ${message}`, options);
     this.kind = kind;
+    const cause = options?.cause as { code?: unknown } | undefined;
+    this.code = typeof cause?.code === 'string' ? cause.code : undefined;
   }
 }

@@ -125,6 +125,8 @@ export class TlsSession {
 
   /** Tear the transport down and complete the streams. */
   destroy(): void {
+    // A handshake cut short ends with the same TransportError everywhere.
+    if (!this.connection.isEstablished && this.connection.error === undefined) this.connection.receiveError(new Error('connection destroyed'));
     this.port.destroy();
     this.finish();
   }

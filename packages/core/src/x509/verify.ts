@@ -86,17 +86,27 @@ function parseConfigured(der: Uint8Array, what: string, index: number): ParsedCe
 }
 
 const anchorIndexes = new WeakMap<readonly Uint8Array[], ReadonlyMap<string, Candidate>>();
+/** Indexes by content, so equal anchor lists in new arrays (a new context) are not parsed again. */
+const anchorIndexesByContent = new Map<string, ReadonlyMap<string, Candidate>>();
+const MAX_ANCHOR_SETS = 16;
 
-/** The trust anchors as candidates by identity, built once per anchors array. */
+/** The trust anchors as candidates by identity, built once per anchor list. */
 function anchorIndex(trustAnchors: readonly Uint8Array[]): ReadonlyMap<string, Candidate> {
   const cached = anchorIndexes.get(trustAnchors);
   if (cached !== undefined) return cached;
-  const index = new Map<string, Candidate>();
-  trustAnchors.forEach((der, i) => {
-    const cert = parseConfigured(der, 'trust anchor', i);
-    const id = derKey(cert.der);
-    index.set(id, { cert, anchor: true, id });
-  });
+  const ids = trustAnchors.map(derKey);
+  const contentKey = ids.join('\u0000');
+  let index = anchorIndexesByContent.get(contentKey);
+  if (index === undefined) {
+    const built = new Map<string, Candidate>();
+    trustAnchors.forEach((der, i) => {
+      const cert = parseConfigured(der, 'trust anchor', i);
+      built.set(ids[i]!, { cert, anchor: true, id: ids[i]! });
+    });
+    index = built;
+    anchorIndexesByContent.set(contentKey, index);
+    if (anchorIndexesByContent.size > MAX_ANCHOR_SETS) anchorIndexesByContent.delete(anchorIndexesByContent.keys().next().value!);
+  }
   anchorIndexes.set(trustAnchors, index);
   return index;
 }
