@@ -86,8 +86,8 @@ export class AesGcm implements Aead {
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+    const { counter, tagMask } = this.start(nonce); // a bad nonce is the caller's mistake, whatever the input
     if (sealed.length < TAG_LENGTH) return null;
-    const { counter, tagMask } = this.start(nonce);
     const ciphertext = aligned(sealed.subarray(0, sealed.length - TAG_LENGTH));
     const expected = this.tag(aad, ciphertext, tagMask);
     const received = sealed.subarray(sealed.length - TAG_LENGTH);
