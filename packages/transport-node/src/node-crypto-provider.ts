@@ -133,7 +133,19 @@ function x25519KeyPair(): KeyExchangeKeyPair {
 
 const toB64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 
+// Certificate keys repeat across handshakes (the x509 cache hands out the same objects).
+const keyObjects = new WeakMap<PublicKey, KeyObject>();
+
 function keyObject(key: PublicKey): KeyObject {
+  let k = keyObjects.get(key);
+  if (k === undefined) {
+    k = importKey(key);
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
+function importKey(key: PublicKey): KeyObject {
   switch (key.kind) {
     case 'ed25519':
       return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: toB64u(key.key) }, format: 'jwk' });

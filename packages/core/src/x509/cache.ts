@@ -5,10 +5,17 @@ import { parseCertificate, type ParsedCertificate } from './certificate.ts';
  * usable as a Map key.
  */
 export function derKey(der: Uint8Array): string {
+  const known = keys.get(der);
+  if (known !== undefined) return known;
   let s = '';
   for (let i = 0; i < der.length; i += 8192) s += String.fromCharCode(...der.subarray(i, i + 8192));
+  keys.set(der, s);
   return s;
 }
+
+// Parsed certificates keep their `der` array for life, so its key is worth remembering.
+// (Callers must not change bytes they handed over; nothing in rxtls does.)
+const keys = new WeakMap<Uint8Array, string>();
 
 /**
  * Parsed certificates and verified issuer signatures, keyed by DER content, shared by the
