@@ -21,6 +21,8 @@ import { TransportError } from './transport-error.ts';
 export type ConnectionPhase = 'idle' | 'handshaking' | 'established' | 'closed' | 'failed';
 
 const MAX_RECORD_BYTES = RECORD_HEADER_LENGTH + MAX_CIPHERTEXT;
+/** How much decrypted data one read call gathers from records already received. */
+const READ_AHEAD = 64 * 1024;
 
 type AsyncSlot = { settled: false } | { settled: true; ok: true; value: unknown } | { settled: true; ok: false; error: unknown };
 
@@ -153,7 +155,9 @@ export class TlsConnection {
         const r = this.advanceHandshakeFromRead();
         if (r !== 1) return r;
       }
-      if (this.appData.length === 0) this.pumpRecords(() => this.appData.length > 0);
+      // Decrypt what is already here, up to `max` (bounded: at most one record more).
+      const wanted = Math.min(max, READ_AHEAD);
+      if (this.appData.length < wanted) this.pumpRecords(() => this.appData.length >= wanted);
       if (this.appData.length > 0) {
         out = this.appData.take(max);
         return this.done(out.length);
