@@ -15,3 +15,10 @@ declare global {
   /** High-resolution clock (Node, Deno and browsers all have it). */
   var performance: { now(): number; readonly timeOrigin: number };
 }
+declare global {
+  /**
+   * WebCrypto (Node ≥ 19, Deno, browsers). Only crypto/webcrypto/ uses it, through its own
+   * structural `WebCryptoSubtle` type; randomness comes from the noble provider.
+   */
+  var crypto: { readonly subtle: import('./crypto/webcrypto/subtle.ts').WebCryptoSubtle } | undefined;
+}

@@ -4,6 +4,7 @@ export { toHex, fromHex, concat, constantTimeEqual } from './bytes/util.ts';
 export { ContentType, HandshakeType, ExtensionType, NamedGroup, SignatureScheme, CipherSuite, ProtocolVersion, nameOf } from './codec/enums.ts';
 export type { CryptoProvider, Aead, AeadAlgorithm, HashAlgorithm, HashContext, KeyExchangeGroup, KeyExchangeKeyPair, PublicKey, SignatureAlgorithm, MaybePromise } from './crypto/provider.ts';
 export { nobleProvider } from './crypto/noble/index.ts';
+export { webCryptoProvider, createWebCryptoProvider } from './crypto/webcrypto/index.ts';
 export type { ClientConfig, CipherSuiteName, SignatureSchemeName, PeerVerificationInfo } from './handshake/config.ts';
 export type { HandshakeEvent, HandshakeStep, MessageEvent, NegotiatedParameters, SessionTicket, EngineEvent } from './handshake/events.ts';
 export { TlsConnection, type ConnectionPhase } from './engine/connection.ts';
