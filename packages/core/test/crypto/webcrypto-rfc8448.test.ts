@@ -10,6 +10,7 @@ import type { CryptoProvider, KeyExchangeGroup } from '../../src/crypto/provider
 import { TlsClientContext } from '../../src/engine/context.ts';
 import type { TlsConnection } from '../../src/engine/connection.ts';
 import { SslError } from '../../src/engine/ssl-error.ts';
+import { TlsError } from '../../src/errors/tls-error.ts';
 import type { EngineEvent } from '../../src/handshake/events.ts';
 import { toHex } from '../../src/bytes/util.ts';
 import { concat } from '../../src/bytes/util.ts';
@@ -133,7 +134,8 @@ describe('RFC 8448 §3 on the WebCrypto provider: a changed CertificateVerify si
     expect(result).toBe(-1);
     expect(parked).toBeGreaterThanOrEqual(2);
     expect(conn.getError()).toBe(SslError.SSL);
-    expect(conn.error?.alertName).toBe('decrypt_error');
+    expect(conn.error).toBeInstanceOf(TlsError);
+    expect((conn.error as TlsError).alertName).toBe('decrypt_error');
   });
 });
 
