@@ -51,11 +51,11 @@ function rsaJob(algorithm: Extract<SignatureAlgorithm, { kind: 'rsa-pkcs1' | 'rs
   if (signature.length !== Math.ceil(bits / 8)) return false;
   const name = algorithm.kind === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
   const importName = `${name}/${algorithm.hash}`;
-  const jwk = { kty: 'RSA', n: toBase64Url(n), e: toBase64Url(e) };
   return {
     importName,
     family: importName,
-    importKey: (subtle) => subtle.importKey('jwk', jwk, { name, hash: algorithm.hash }, false, ['verify']),
+    // RFC 7518 §6.3.1: n and e as unsigned big-endian base64url, without leading zeros.
+    importKey: (subtle) => subtle.importKey('jwk', { kty: 'RSA', n: toBase64Url(n), e: toBase64Url(e) }, { name, hash: algorithm.hash }, false, ['verify']),
     params: algorithm.kind === 'rsa-pss' ? { name, saltLength: algorithm.saltLength } : { name },
     signature,
   };
@@ -71,12 +71,10 @@ function plan(algorithm: SignatureAlgorithm, key: PublicKey, signature: Uint8Arr
       if (key.point.length !== 1 + 2 * size || key.point[0] !== 0x04) return 'fallback';
       const p1363 = ecdsaDerToP1363(signature, size);
       if (p1363 === undefined) return false; // malformed DER is a wrong signature, never an exception
-      const params = { name: 'ECDSA', namedCurve: key.curve };
-      const point = key.point.slice();
       return {
         importName: `ECDSA/${key.curve}`,
         family: `ECDSA/${key.curve}/${algorithm.hash}`,
-        importKey: (subtle) => subtle.importKey('raw', point, params, false, ['verify']),
+        importKey: (subtle) => subtle.importKey('raw', key.point.slice(), { name: 'ECDSA', namedCurve: key.curve }, false, ['verify']),
         params: { name: 'ECDSA', hash: algorithm.hash },
         signature: p1363,
       };
@@ -85,19 +83,18 @@ function plan(algorithm: SignatureAlgorithm, key: PublicKey, signature: Uint8Arr
       if (key.kind !== 'ed25519') throw new TlsError('illegal_parameter', `an ${key.kind} key cannot check an Ed25519 signature`);
       // RFC 8032 §5.1.5, §5.1.6: a 32-byte key and a 64-byte signature.
       if (key.key.length !== 32 || signature.length !== 64) return false;
-      const raw = key.key.slice();
       return {
         importName: 'Ed25519',
         family: 'Ed25519',
-        importKey: (subtle) => subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']),
+        importKey: (subtle) => subtle.importKey('raw', key.key.slice(), { name: 'Ed25519' }, false, ['verify']),
         params: { name: 'Ed25519' },
-        signature: signature.slice(),
+        signature,
       };
     }
     case 'rsa-pkcs1':
     case 'rsa-pss':
       if (key.kind !== 'rsa') throw new TlsError('illegal_parameter', `an ${key.kind} key cannot check an RSA signature`);
-      return rsaJob(algorithm, key, signature.slice());
+      return rsaJob(algorithm, key, signature);
   }
 }
 
@@ -121,7 +118,13 @@ export function createWebCryptoVerify(getSubtle: () => WebCryptoSubtle | undefin
     if (perKey === undefined) keys.set(publicKey, (perKey = new Map()));
     let entry = perKey.get(job.importName);
     if (entry === undefined) {
-      entry = job.importKey(subtle).then(
+      let attempt: Promise<WebCryptoKey>;
+      try {
+        attempt = job.importKey(subtle);
+      } catch (error) {
+        attempt = Promise.reject(error); // a SubtleCrypto that throws instead of rejecting
+      }
+      entry = attempt.then(
         (key): Imported => ({ key }),
         (error: unknown): Imported => (isNotSupported(error) ? 'unsupported' : 'refused'),
       );
@@ -148,7 +151,9 @@ export function createWebCryptoVerify(getSubtle: () => WebCryptoSubtle | undefin
     if (typeof job === 'boolean') return job;
     const subtle = getSubtle();
     if (subtle === undefined || job === 'fallback' || unsupported.has(job.family)) return fallback(algorithm, publicKey, message, signature);
-    // Copies: the caller's buffers may be reused before the promise settles.
-    return run(subtle, job, algorithm, publicKey, message.slice(), signature.slice());
+    // Copies: the caller's buffers may be reused before the promise settles. (The key is read
+    // at once, when its import starts; the ECDSA signature is already a fresh P1363 buffer.)
+    const copied = signature.slice();
+    return run(subtle, job.signature === signature ? { ...job, signature: copied } : job, algorithm, publicKey, message.slice(), copied);
   };
 }
