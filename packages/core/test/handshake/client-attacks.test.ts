@@ -11,7 +11,8 @@ import { encodeEncryptedExtensions } from '../../src/codec/messages/encrypted-ex
 import { encodeKeyShareServerHello } from '../../src/codec/extensions/key-share.ts';
 import { encodeProtocolNameList } from '../../src/codec/extensions/alpn.ts';
 import { encodePlaintextRecord } from '../../src/record/fragmenter.ts';
-import { RecordSealer } from '../../src/record/protection.ts';
+import { RecordOpener, RecordSealer } from '../../src/record/protection.ts';
+import { RecordDeframer } from '../../src/record/deframer.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
 import { TlsError } from '../../src/errors/tls-error.ts';
 import { SslError } from '../../src/engine/ssl-error.ts';
@@ -40,11 +41,20 @@ function runAgainst(serverBytes: Uint8Array, end = true): { conn: TlsConnection;
   return { conn, result };
 }
 
-/** The alert description our client sent last (plaintext: before our handshake keys). */
+/**
+ * The alert description our client sent: in plaintext before ServerHello, afterwards sealed
+ * under the client handshake traffic key (RFC 8446 §5), which the test opens with the trace's key.
+ */
 function sentAlert(conn: TlsConnection): number | undefined {
-  const out = conn.takeOutput();
-  if (out.length < 7 || out[out.length - 7] !== ContentType.alert) return undefined;
-  return out[out.length - 1];
+  const deframer = new RecordDeframer();
+  deframer.push(conn.takeOutput());
+  const opener = new RecordOpener(nobleProvider.createAead('AES-128-GCM', section3.clientHandshakeKey), section3.clientHandshakeIv);
+  let last: number | undefined;
+  for (let r = deframer.next(); r !== null; r = deframer.next()) {
+    const record = r.type === ContentType.application_data ? opener.open(r) : { type: r.type, content: r.fragment };
+    if (record.type === ContentType.alert) last = record.content[1];
+  }
+  return last;
 }
 
 function expectAlert(serverBytes: Uint8Array, alert: string): TlsError {

@@ -73,4 +73,6 @@ export const section3 = {
   finished: traceValue(steps, '3', 'server', 'construct a Finished', 'Finished'),
   serverHandshakeKey: traceValue(steps, '3', 'server', 'derive write traffic keys for handshake data', 'key expanded'),
   serverHandshakeIv: traceValue(steps, '3', 'server', 'derive write traffic keys for handshake data', 'iv expanded'),
+  clientHandshakeKey: traceValue(steps, '3', 'server', 'derive read traffic keys for handshake data', 'key expanded'),
+  clientHandshakeIv: traceValue(steps, '3', 'server', 'derive read traffic keys for handshake data', 'iv expanded'),
 };

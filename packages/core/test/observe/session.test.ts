@@ -164,7 +164,8 @@ describe('TlsSession over a readiness port', () => {
     session.handshake$.subscribe({ error: (e) => seen.push(e) });
     await expect(session.handshake()).rejects.toBeInstanceOf(TlsError);
     expect((seen[0] as TlsError).alertName).toBe('bad_record_mac');
-    // Our alert went out: the last write is a plaintext alert record.
-    expect(port.writes.at(-1)![0]).toBe(21);
+    // Our alert went out after ServerHello: a record sealed under the handshake keys.
+    expect(port.writes.at(-1)![0]).toBe(23);
+    expect(port.writes.at(-1)!.length).toBe(5 + 2 + 1 + 16);
   });
 });

@@ -43,9 +43,7 @@ export class ExpectFinished {
     out.setReadKeys(suite, serverAppSecret);
     out.setAcceptCompatibilityCcs(false);
 
-    // The client's second flight: [CCS] [Certificate] Finished, under handshake keys.
-    if (config.middleboxCompatibility && !this.negotiated.sentCompatibilityCcs) out.sendChangeCipherSpec();
-    out.setWriteKeys(suite, this.negotiated.clientHandshakeTrafficSecret);
+    // The client's second flight: [Certificate] Finished, under the handshake keys set at ServerHello.
     if (this.negotiated.certificateRequestContext !== undefined) {
       // No client certificate is configured yet: answer with an empty Certificate (§4.4.2).
       const raw = encodeHandshake(HandshakeType.certificate, encodeCertificate({ certificateRequestContext: this.negotiated.certificateRequestContext, certificateList: [] }));

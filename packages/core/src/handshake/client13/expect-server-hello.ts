@@ -143,6 +143,10 @@ export class ExpectServerHello {
       o.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.session.random, clientSecret);
       o.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', this.session.random, serverSecret);
       o.setReadKeys(suite, serverSecret);
+      // From here on everything we send is protected, an alert included (RFC 8446 §5, §6):
+      // the dummy change_cipher_spec (Appendix D.4) goes first, then handshake keys.
+      if (config.middleboxCompatibility && !this.sentCompatibilityCcs) o.sendChangeCipherSpec();
+      o.setWriteKeys(suite, clientSecret);
       return new ExpectEncryptedExtensions(this.session, {
         suite,
         group: ours.group,
@@ -151,7 +155,6 @@ export class ExpectServerHello {
         clientHandshakeTrafficSecret: clientSecret,
         serverHandshakeTrafficSecret: serverSecret,
         offered: this.offered,
-        sentCompatibilityCcs: this.sentCompatibilityCcs,
       });
     });
   }

@@ -13,7 +13,6 @@ export interface ServerHelloResult {
   readonly clientHandshakeTrafficSecret: Uint8Array;
   readonly serverHandshakeTrafficSecret: Uint8Array;
   readonly offered: readonly Extension[];
-  readonly sentCompatibilityCcs: boolean;
 }
 
 /** ServerHello's results plus what EncryptedExtensions said. */
