@@ -65,4 +65,4 @@ export function createWebCryptoProvider(subtle?: WebCryptoSubtle): CryptoProvide
  * The WebCrypto-accelerated provider over the runtime's `crypto.subtle`
  * ({@link createWebCryptoProvider}); shares one key cache among all its connections.
  */
-export const webCryptoProvider: CryptoProvider = createWebCryptoProvider();
+export const webCryptoProvider: CryptoProvider = /* @__PURE__ */ createWebCryptoProvider();
