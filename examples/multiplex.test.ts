@@ -46,7 +46,7 @@ describe('examples/multiplex/thousand.ts', () => {
   });
 
   it('says clearly when the open-file limit is too low (EMFILE), exit 2', async () => {
-    const { code, stdout, stderr } = await runThousand(['100', '--provider', 'node'], 64);
+    const { code, stdout, stderr } = await runThousand(['500', '--provider', 'node'], 64);
     expect(code).toBe(2);
     expect(stdout).toMatch(/open-file limit +64 \(ulimit -n\); this run needs about \d+/);
     expect(stdout).toContain('expect EMFILE');
