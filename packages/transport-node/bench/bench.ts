@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect as tlsConnect } from 'node:tls';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { TlsClientContext, nobleProvider, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
+import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
 import { connect as netConnect, type Socket } from 'node:net';
 import { startTls, TrustedCert } from 'subtls';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
@@ -40,7 +40,7 @@ const HANDSHAKES = quick ? 30 : 200;
 const BULK_BYTES = (quick ? 16 : 64) * 1024 * 1024;
 const IDLE_CONNECTIONS = quick ? 200 : 1000;
 const STARTUP_RUNS = quick ? 3 : 7;
-const PROVIDERS: readonly CryptoProvider[] = [nobleProvider, nodeCryptoProvider];
+const PROVIDERS: readonly CryptoProvider[] = [nobleProvider, webCryptoProvider, nodeCryptoProvider];
 const encoder = new TextEncoder();
 
 const log = (line: string): void => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect as tlsConnect } from 'node:tls';
-import { TlsClientContext, nobleProvider } from '@rxtls/core';
+import { TlsClientContext, nobleProvider, webCryptoProvider } from '@rxtls/core';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
 
 const [kind, portText, caFile, countText, providerName] = process.argv.slice(2);
@@ -35,7 +35,8 @@ async function openOne(): Promise<unknown> {
   await s.write(idle);
   return s;
 }
-const context = new TlsClientContext({ ca, provider: providerName === 'node' ? nodeCryptoProvider : nobleProvider });
+const providers = { node: nodeCryptoProvider, webcrypto: webCryptoProvider, noble: nobleProvider } as const;
+const context = new TlsClientContext({ ca, provider: providers[(providerName ?? 'noble') as keyof typeof providers] ?? nobleProvider });
 keep.push(await openOne());
 const before = settle();
 for (let i = 0; i < count; i++) keep.push(await openOne());
