@@ -41,5 +41,8 @@ keep.push(await openOne());
 const before = settle();
 for (let i = 0; i < count; i++) keep.push(await openOne());
 const after = settle();
+// Every connection must still be open, or the figure means nothing.
+const open = keep.filter((s) => (kind === 'node' ? !(s as { destroyed: boolean }).destroyed : (s as { connection: { phase: string } }).connection.phase === 'established')).length;
+if (open !== keep.length) throw new Error(`only ${open} of ${keep.length} connections are still established`);
 process.stdout.write(`${JSON.stringify({ bytesPerConnection: Math.round((after - before) / count), count })}\n`);
 process.exit(0);
