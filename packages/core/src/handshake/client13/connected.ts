@@ -28,7 +28,8 @@ const MAX_TICKET_LIFETIME = 604800;
 export class Connected {
   readonly kind = 'Connected';
   constructor(
-    readonly session: ClientSession,
+    /** Only what the traffic phase needs: the handshake's transcript and key shares are let go. */
+    readonly session: Pick<ClientSession, 'config' | 'serverName'>,
     readonly secrets: TrafficSecrets,
   ) {}
 

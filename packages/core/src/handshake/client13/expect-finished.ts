@@ -71,7 +71,7 @@ export class ExpectFinished {
       verifiedPath: this.negotiated.chain?.path.map((c) => c.subject) ?? [],
     };
     out.step({ type: 'established', parameters });
-    return new Connected(this.session, {
+    return new Connected({ config, serverName: this.session.serverName }, {
       suite,
       parameters,
       clientApplicationTrafficSecret: clientAppSecret,
