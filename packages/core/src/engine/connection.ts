@@ -10,9 +10,9 @@ import { trafficKeys } from '../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
 import type { ResolvedClientConfig } from '../handshake/config.ts';
 import type { EngineEvent, HandshakeStep, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
-import { Pending, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
-import type { ClientState } from '../handshake/client13/state.ts';
+import { Pending, isTraffic, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
 import { startClientHandshake } from '../handshake/client13/start.ts';
+import type { CryptoProvider } from '../crypto/provider.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { SslError } from './ssl-error.ts';
 import { TransportError } from './transport-error.ts';
@@ -24,6 +24,16 @@ const MAX_RECORD_BYTES = RECORD_HEADER_LENGTH + MAX_CIPHERTEXT;
 /** How much decrypted data one read call gathers from records already received. */
 const READ_AHEAD = 64 * 1024;
 
+/** What the engine itself needs from a client or server config. */
+export interface EngineSettings {
+  readonly provider: CryptoProvider;
+  readonly clock: () => number;
+  readonly outgoingBufferLimit: number;
+}
+
+/** Starts a server handshake (the first state waits for ClientHello). */
+export type ServerStart = (out: HandshakeOutbox) => Transition<HandshakeState>;
+
 type AsyncSlot = { settled: false } | { settled: true; ok: true; value: unknown } | { settled: true; ok: false; error: unknown };
 
 /**
@@ -34,7 +44,10 @@ type AsyncSlot = { settled: false } | { settled: true; ok: true; value: unknown 
  * each returning OpenSSL-style results, and `getError()` saying why a call could not finish.
  */
 export class TlsConnection {
-  private state: Transition<ClientState> | undefined;
+  private state: Transition<HandshakeState> | undefined;
+  /** Which side this connection plays. */
+  readonly role: 'client' | 'server';
+  private readonly start: (out: HandshakeOutbox) => Transition<HandshakeState>;
   private asyncSlot: AsyncSlot | undefined;
   private asyncWaiter: Promise<void> | undefined;
   private readonly records = new RecordLayer();
@@ -57,11 +70,21 @@ export class TlsConnection {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly outbox: HandshakeOutbox;
 
+  /**
+   * A client connection for `serverName` (`SSL_set_connect_state`), or, with `server`, a server
+   * connection (`SSL_set_accept_state`). Contexts create these: `TlsClientContext.connection()`,
+   * `TlsServerContext.connection()`.
+   */
+  constructor(config: ResolvedClientConfig, serverName: string | undefined);
+  constructor(config: EngineSettings, serverName: undefined, server: ServerStart);
   constructor(
-    readonly config: ResolvedClientConfig,
+    readonly config: EngineSettings,
     readonly serverName: string | undefined,
+    server?: ServerStart,
   ) {
     this.outbox = this.makeOutbox();
+    this.role = server ? 'server' : 'client';
+    this.start = server ?? ((out) => startClientHandshake(config as ResolvedClientConfig, serverName, out));
   }
 
   // ---------------------------------------------------------------- network side
@@ -120,15 +143,22 @@ export class TlsConnection {
    * 0 when the peer closed cleanly during the handshake, -1 otherwise: see `getError()`.
    */
   connect(): 1 | 0 | -1 {
-    return this.step(() => {
-      if (this.state === undefined) this.state = startClientHandshake(this.config, this.serverName, this.outbox);
-      return this.advanceHandshake();
-    });
+    if (this.role !== 'client') throw new UsageError('connect() on a server connection: use accept()');
+    return this.doHandshake();
   }
 
-  /** Alias of `connect()` for symmetry with `SSL_do_handshake`. */
+  /** Run the server handshake as far as it can go (`SSL_accept`); results as `connect()`. */
+  accept(): 1 | 0 | -1 {
+    if (this.role !== 'server') throw new UsageError('accept() on a client connection: use connect()');
+    return this.doHandshake();
+  }
+
+  /** Run the handshake of either role (`SSL_do_handshake`). */
   doHandshake(): 1 | 0 | -1 {
-    return this.connect();
+    return this.step(() => {
+      this.state ??= this.start(this.outbox);
+      return this.advanceHandshake();
+    });
   }
 
   /**
@@ -190,7 +220,7 @@ export class TlsConnection {
     if (this.closeNotifySent) throw new UsageError('write() after shutdown()');
     return this.step(() => {
       if (!this.isEstablished) {
-        if (this.state === undefined) this.state = startClientHandshake(this.config, this.serverName, this.outbox);
+        this.state ??= this.start(this.outbox);
         const r = this.advanceHandshake();
         if (r !== 1) return r;
       }
@@ -225,7 +255,7 @@ export class TlsConnection {
   /** Ask for new traffic keys (RFC 8446 §4.6.3); `requestPeer` asks the peer to update too. */
   keyUpdate(requestPeer = true): void {
     const state = this.state;
-    if (!this.isEstablished || state === undefined || state instanceof Pending || state.kind !== 'Connected') {
+    if (!this.isEstablished || state === undefined || state instanceof Pending || !isTraffic(state)) {
       throw new UsageError('keyUpdate() before the handshake is complete');
     }
     this.step(() => {
@@ -352,7 +382,7 @@ export class TlsConnection {
         this.state = state.resume(slot.value, this.outbox);
         continue;
       }
-      if (state.kind === 'Connected') return this.done(1);
+      if (isTraffic(state)) return this.done(1);
       if (this.output.length > this.config.outgoingBufferLimit) return this.want(SslError.WANT_WRITE);
       const msg = this.nextHandshakeMessage();
       if (msg === null) {
@@ -368,12 +398,12 @@ export class TlsConnection {
   }
 
   private advanceHandshakeFromRead(): 1 | 0 | -1 {
-    if (this.state === undefined) this.state = startClientHandshake(this.config, this.serverName, this.outbox);
+    this.state ??= this.start(this.outbox);
     return this.advanceHandshake();
   }
 
   /** Start watching a pending promise; its result is recorded, and picked up by the next call. */
-  private park(pending: Pending<ClientState>): AsyncSlot {
+  private park(pending: Pending<HandshakeState>): AsyncSlot {
     const waiting: AsyncSlot = { settled: false };
     this.asyncSlot = waiting;
     this.asyncWaiter = pending.promise.then(
@@ -407,7 +437,7 @@ export class TlsConnection {
       if (msg) {
         this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'received', messageType: nameOf.handshakeType(msg.type), length: msg.body.length, bytes: msg.raw, at: this.config.clock() } });
         const state = this.state;
-        if (state === undefined || state instanceof Pending || state.kind !== 'Connected') throw new TlsError('unexpected_message', 'handshake message outside the handshake');
+        if (state === undefined || state instanceof Pending || !isTraffic(state)) throw new TlsError('unexpected_message', 'handshake message outside the handshake');
         this.state = state.handle(msg, this.outbox);
         continue;
       }

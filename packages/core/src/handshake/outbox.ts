@@ -57,3 +57,21 @@ export function after<T, S>(value: MaybePromise<T>, out: HandshakeOutbox, resume
   if (value instanceof Promise) return new Pending<S>(value, resume as (v: unknown, o: HandshakeOutbox) => Transition<S>);
   return resume(value, out);
 }
+
+/** The engine's view of any handshake state, client or server: one message in, the next state out. */
+export interface HandshakeState {
+  readonly kind: string;
+  handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<HandshakeState>;
+}
+
+/** The state of an established connection (RFC 8446 §4.6): post-handshake messages only. */
+export interface TrafficState extends HandshakeState {
+  readonly kind: 'Connected';
+  /** Send KeyUpdate and move to the next write secret (RFC 8446 §4.6.3). */
+  sendKeyUpdate(requestPeer: boolean, out: HandshakeOutbox): TrafficState;
+}
+
+/** Whether `state` is the established state. */
+export function isTraffic(state: HandshakeState): state is TrafficState {
+  return state.kind === 'Connected';
+}

@@ -370,7 +370,7 @@ export class TlsSocket extends Duplex {
 
   /** rejectUnauthorized: false — verify anyway, to report the outcome without failing (Node's behaviour). */
   private async authorizeAfterHandshake(negotiated: NegotiatedParameters): Promise<void> {
-    const config = this.connection.config;
+    const config = this.connection.config as ResolvedConfig;
     try {
       const chain = await verifyCertificateChain(negotiated.peerCertificates, {
         trustAnchors: this.verifyTrustAnchors,

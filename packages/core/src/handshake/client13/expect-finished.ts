@@ -9,7 +9,7 @@ import type { HandshakeOutbox, ReceivedMessage, Transition } from '../outbox.ts'
 import type { NegotiatedParameters } from '../events.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
 import type { ServerAuthResult } from './negotiated.ts';
-import { Connected } from './connected.ts';
+import { Connected } from '../traffic.ts';
 import type { ClientState } from './state.ts';
 
 /** Waiting for the server's Finished (RFC 8446 §4.4.4); then the client's second flight. */
@@ -71,11 +71,11 @@ export class ExpectFinished {
       verifiedPath: this.negotiated.chain?.path.map((c) => c.subject) ?? [],
     };
     out.step({ type: 'established', parameters });
-    return new Connected({ config, serverName: this.session.serverName }, {
+    return new Connected({ role: 'client', config, serverName: this.session.serverName }, {
       suite,
       parameters,
-      clientApplicationTrafficSecret: clientAppSecret,
-      serverApplicationTrafficSecret: serverAppSecret,
+      writeSecret: clientAppSecret,
+      readSecret: serverAppSecret,
       exporterMasterSecret: exporterSecret,
       resumptionMasterSecret,
     });

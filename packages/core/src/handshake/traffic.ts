@@ -1,46 +1,61 @@
-import { check } from '../../errors/tls-error.ts';
-import { ExtensionType, HandshakeType, KeyUpdateRequest } from '../../codec/enums.ts';
-import { findExtension } from '../../codec/extension.ts';
-import { encodeHandshake } from '../../codec/handshake.ts';
-import { decodeNewSessionTicket } from '../../codec/messages/new-session-ticket.ts';
-import { decodeKeyUpdate, encodeKeyUpdate } from '../../codec/messages/key-update.ts';
-import { decodeMaxEarlyDataSize } from '../../codec/extensions/early-data.ts';
-import { nextApplicationTrafficSecret, resumptionPsk } from '../../crypto/key-schedule.ts';
-import type { CipherSuiteParams } from '../../crypto/suites.ts';
-import type { NegotiatedParameters } from '../events.ts';
-import type { HandshakeOutbox, ReceivedMessage } from '../outbox.ts';
-import { unexpectedMessage, type ClientSession } from './common.ts';
+import { check } from '../errors/tls-error.ts';
+import { ExtensionType, HandshakeType, KeyUpdateRequest } from '../codec/enums.ts';
+import { findExtension } from '../codec/extension.ts';
+import { encodeHandshake } from '../codec/handshake.ts';
+import { decodeNewSessionTicket } from '../codec/messages/new-session-ticket.ts';
+import { decodeKeyUpdate, encodeKeyUpdate } from '../codec/messages/key-update.ts';
+import { decodeMaxEarlyDataSize } from '../codec/extensions/early-data.ts';
+import { nextApplicationTrafficSecret, resumptionPsk } from '../crypto/key-schedule.ts';
+import type { CipherSuiteParams } from '../crypto/suites.ts';
+import type { CryptoProvider } from '../crypto/provider.ts';
+import type { NegotiatedParameters } from './events.ts';
+import type { HandshakeOutbox, ReceivedMessage, TrafficState } from './outbox.ts';
+import { unexpectedMessage } from './client13/common.ts';
 
-/** The secrets of an established connection. */
+/** The secrets of an established connection, from this side's point of view. */
 export interface TrafficSecrets {
   readonly suite: CipherSuiteParams;
   readonly parameters: NegotiatedParameters;
-  readonly clientApplicationTrafficSecret: Uint8Array;
-  readonly serverApplicationTrafficSecret: Uint8Array;
+  /** The peer's current application_traffic_secret_N. */
+  readonly readSecret: Uint8Array;
+  /** Our current application_traffic_secret_N. */
+  readonly writeSecret: Uint8Array;
   readonly exporterMasterSecret: Uint8Array;
   readonly resumptionMasterSecret: Uint8Array;
+}
+
+/** What the traffic phase needs to know about its connection. */
+export interface TrafficContext {
+  readonly role: 'client' | 'server';
+  readonly config: { readonly provider: CryptoProvider };
+  readonly serverName: string | undefined;
 }
 
 // RFC 8446 §4.6.1: a ticket lives at most seven days.
 const MAX_TICKET_LIFETIME = 604800;
 
-/** The handshake is done: post-handshake messages only (RFC 8446 §4.6). */
-export class Connected {
+/**
+ * The handshake is done: post-handshake messages only (RFC 8446 §4.6), for either side. Only
+ * what this phase needs is kept: the handshake's transcript and key shares are let go.
+ */
+export class Connected implements TrafficState {
   readonly kind = 'Connected';
   constructor(
-    /** Only what the traffic phase needs: the handshake's transcript and key shares are let go. */
-    readonly session: Pick<ClientSession, 'config' | 'serverName'>,
+    readonly session: TrafficContext,
     readonly secrets: TrafficSecrets,
   ) {}
 
   handle(msg: ReceivedMessage, out: HandshakeOutbox): Connected {
     switch (msg.type) {
       case HandshakeType.new_session_ticket:
+        // Only servers send tickets (RFC 8446 §4.6.1).
+        if (this.session.role !== 'client') throw unexpectedMessage(this.kind, msg);
         return this.handleNewSessionTicket(msg, out);
       case HandshakeType.key_update:
         return this.handleKeyUpdate(msg, out);
       default:
-        // We never offer post_handshake_auth, so a CertificateRequest is unexpected too.
+        // We never offer post_handshake_auth, so a CertificateRequest is unexpected too, and
+        // a client never sends one.
         throw unexpectedMessage(this.kind, msg);
     }
   }
@@ -69,10 +84,10 @@ export class Connected {
   private handleKeyUpdate(msg: ReceivedMessage, out: HandshakeOutbox): Connected {
     const { requestUpdate } = decodeKeyUpdate(msg.body);
     const { suite } = this.secrets;
-    const serverNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.serverApplicationTrafficSecret);
-    out.setReadKeys(suite, serverNext);
+    const peerNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.readSecret);
+    out.setReadKeys(suite, peerNext);
     out.keyUpdated('received');
-    let next = new Connected(this.session, { ...this.secrets, serverApplicationTrafficSecret: serverNext });
+    let next = new Connected(this.session, { ...this.secrets, readSecret: peerNext });
     if (requestUpdate === KeyUpdateRequest.update_requested) next = next.sendKeyUpdate(false, out);
     return next;
   }
@@ -82,9 +97,9 @@ export class Connected {
     const { suite } = this.secrets;
     const request = requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested;
     out.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: request })));
-    const clientNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.clientApplicationTrafficSecret);
-    out.setWriteKeys(suite, clientNext);
+    const ourNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.writeSecret);
+    out.setWriteKeys(suite, ourNext);
     out.keyUpdated('sent');
-    return new Connected(this.session, { ...this.secrets, clientApplicationTrafficSecret: clientNext });
+    return new Connected(this.session, { ...this.secrets, writeSecret: ourNext });
   }
 }
