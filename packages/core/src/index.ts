@@ -18,6 +18,8 @@ export { Selector, readinessFor, type SelectionKey, type SelectOptions, type Rea
 export { verifyCertificateChain, type ChainVerifyOptions, type VerifiedChain } from './x509/verify.ts';
 export { parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
 export { loadCertificates, decodePem, encodePem } from './x509/pem.ts';
+export { loadPrivateKey } from './x509/keys.ts';
+export type { PrivateKey } from './crypto/provider.ts';
 export { matchesHost, checkHost } from './x509/hostname.ts';
 export { parseIpAddress, formatIpAddress } from './x509/ip.ts';
 export { TLS13_CIPHER_SUITES, getCipherSuite, type CipherSuiteParams } from './crypto/suites.ts';

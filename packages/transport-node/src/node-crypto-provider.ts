@@ -4,20 +4,22 @@ import {
   createECDH,
   createHash,
   createHmac,
+  createPrivateKey,
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   randomBytes,
+  sign as nodeSign,
   verify as nodeVerify,
   constants,
   type Hash,
   type KeyObject,
 } from 'node:crypto';
-import { TlsError, UsageError, type Aead, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type HashContext, type KeyExchangeGroup, type KeyExchangeKeyPair, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
+import { TlsError, UsageError, type Aead, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type HashContext, type KeyExchangeGroup, type KeyExchangeKeyPair, type PrivateKey, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
 
 /**
- * A crypto provider backed by node:crypto (OpenSSL): native AEAD, hashing, key exchange and
- * signature checks. Everything is synchronous, so the engine never waits on a promise.
+ * A crypto provider backed by node:crypto (OpenSSL): native AEAD, hashing, key exchange,
+ * signature checks and signing. Everything is synchronous, so the engine never waits on a promise.
  */
 const NODE_HASH: Record<HashAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512', 'SHA-1': 'sha1' };
 const HASH_LENGTH: Record<HashAlgorithm, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64, 'SHA-1': 20 };
@@ -185,6 +187,49 @@ function kindMatches(alg: SignatureAlgorithm, key: PublicKey): boolean {
   return key.kind === 'rsa';
 }
 
+// Private keys are imported from their PKCS#8 once per PrivateKey object (a server signs with
+// the same key object on every handshake).
+const privateKeyObjects = new WeakMap<PrivateKey, KeyObject>();
+
+function privateKeyObject(key: PrivateKey): KeyObject {
+  let k = privateKeyObjects.get(key);
+  if (k === undefined) {
+    try {
+      k = createPrivateKey({ key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' });
+    } catch (cause) {
+      throw new UsageError(`the ${key.kind} private key was refused by node:crypto: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+    privateKeyObjects.set(key, k);
+  }
+  return k;
+}
+
+/**
+ * Sign with node:crypto (OpenSSL), synchronously: ECDSA as DER over the `algorithm.hash` digest,
+ * Ed25519 (RFC 8032), RSA PKCS#1 v1.5 and PSS (MGF1 with the same hash, the algorithm's salt
+ * length). A key of the wrong kind, or one OpenSSL refuses, throws `UsageError`.
+ */
+function sign(algorithm: SignatureAlgorithm, privateKey: PrivateKey, message: Uint8Array): Uint8Array {
+  // The server picks a scheme that fits its key: a mismatch is a bug, not peer input.
+  const fits = algorithm.kind === 'ecdsa' ? privateKey.kind === 'ecdsa' : algorithm.kind === 'ed25519' ? privateKey.kind === 'ed25519' : privateKey.kind === 'rsa';
+  if (!fits) throw new UsageError(`an ${privateKey.kind} private key cannot make ${algorithm.kind} signatures`);
+  const key = privateKeyObject(privateKey);
+  try {
+    switch (algorithm.kind) {
+      case 'ed25519':
+        return u8(nodeSign(null, message, key));
+      case 'ecdsa':
+        return u8(nodeSign(NODE_HASH[algorithm.hash], message, { key, dsaEncoding: 'der' }));
+      case 'rsa-pkcs1':
+        return u8(nodeSign(NODE_HASH[algorithm.hash], message, { key, padding: constants.RSA_PKCS1_PADDING }));
+      case 'rsa-pss':
+        return u8(nodeSign(NODE_HASH[algorithm.hash], message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: algorithm.saltLength }));
+    }
+  } catch (cause) {
+    throw new UsageError(`node:crypto could not make a ${algorithm.kind} signature: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 /** HKDF-Expand (RFC 5869 §2.3) over node's HMAC. */
 function hkdfExpand(hash: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   // RFC 5869 §2.3: L <= 255*HashLen (the one-byte counter would wrap), as noble enforces.
@@ -237,4 +282,5 @@ export const nodeCryptoProvider: CryptoProvider = {
       return false;
     }
   },
+  sign,
 };

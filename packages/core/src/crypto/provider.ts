@@ -57,6 +57,20 @@ export type PublicKey =
   | { readonly kind: 'rsa'; readonly modulus: Uint8Array; readonly exponent: Uint8Array };
 
 /**
+ * A private key for signing (a server's, or a client's certificate key), as `loadPrivateKey`
+ * (x509/keys.ts) builds it from PEM or DER. `publicKey` is its public half (to match against
+ * the certificate); `pkcs8` is a PKCS#8 PrivateKeyInfo DER (RFC 5208 §5) of the same key,
+ * which native providers import directly. ECDSA `scalar` is big-endian, exactly the curve's
+ * length (32, 48 or 66 bytes); Ed25519 `seed` is the 32-byte RFC 8032 private key. RSA keys
+ * carry no private numbers outside `pkcs8`: they are only ever used by native code.
+ * Providers cache imported keys per object: load a key once and reuse the object.
+ */
+export type PrivateKey =
+  | { readonly kind: 'ecdsa'; readonly curve: 'P-256' | 'P-384' | 'P-521'; readonly scalar: Uint8Array; readonly publicKey: PublicKey; readonly pkcs8: Uint8Array }
+  | { readonly kind: 'ed25519'; readonly seed: Uint8Array; readonly publicKey: PublicKey; readonly pkcs8: Uint8Array }
+  | { readonly kind: 'rsa'; readonly modulusBits: number; readonly publicKey: PublicKey; readonly pkcs8: Uint8Array };
+
+/**
  * A signature algorithm, independent of where it is used (TLS CertificateVerify or an X.509
  * signature). ECDSA signatures are DER `ECDSA-Sig-Value` in both places.
  */
@@ -91,4 +105,13 @@ export interface CryptoProvider {
    * unsupported (e.g. RSA key with an ECDSA algorithm).
    */
   verify(algorithm: SignatureAlgorithm, publicKey: PublicKey, message: Uint8Array, signature: Uint8Array): MaybePromise<boolean>;
+  /**
+   * Sign `message` (ECDSA signatures DER-encoded, over the `algorithm.hash` digest). Must not
+   * leak the key through timing: a provider that cannot sign with some key in constant time
+   * (BigInt RSA) delegates to a native implementation and returns a Promise (the engine reports
+   * WANT_ASYNC). Throws `UsageError` for a key of the wrong kind for the algorithm (the server
+   * picks a scheme that fits its key, so this is a bug, not peer input), for a malformed key, and
+   * when no safe implementation is available.
+   */
+  sign(algorithm: SignatureAlgorithm, privateKey: PrivateKey, message: Uint8Array): MaybePromise<Uint8Array>;
 }

@@ -5,3 +5,4 @@ export { parseIpAddress, formatIpAddress } from './ip.ts';
 export { dnsNameWithin, ipWithin, nameConstraintViolation } from './name-constraints.ts';
 export * from './verify.ts';
 export { CertificateCache, derKey } from './cache.ts';
+export { loadPrivateKey } from './keys.ts';

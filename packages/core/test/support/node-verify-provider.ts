@@ -47,6 +47,7 @@ export function createNodeVerifyProvider(): CryptoProvider & { verifyCalls: numb
     hkdfExpand: unsupported,
     createAead: unsupported,
     generateKeyPair: unsupported,
+    sign: unsupported,
     verify(algorithm: SignatureAlgorithm, publicKey: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
       provider.verifyCalls++;
       try {

@@ -1,3 +1,5 @@
+import { UsageError } from '../../errors/tls-error.ts';
+
 // ECDSA signatures travel as DER `ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }`
 // (RFC 8446 §4.2.3, RFC 5480 §2.2.3, RFC 3279 §2.2.3); WebCrypto wants IEEE P1363 `r || s`,
 // each integer left-padded to the curve's scalar size (W3C WebCrypto §23.4 "ECDSA").
@@ -59,4 +61,37 @@ export function ecdsaDerToP1363(der: Uint8Array, size: number): Uint8Array | und
   if (s === undefined || s.end !== sequence.end) return undefined;
   const out = new Uint8Array(2 * size);
   return putInteger(der, r, out, 0, size) && putInteger(der, s, out, size, size) ? out : undefined;
+}
+
+/** One DER INTEGER holding the unsigned big-endian `value` (minimal: leading zeros dropped, 0x00 before a set top bit). */
+function derInteger(value: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < value.length - 1 && value[start] === 0) start++;
+  const pad = (value[start]! & 0x80) !== 0 ? 1 : 0;
+  const length = value.length - start + pad;
+  const out = new Uint8Array(2 + length);
+  out[0] = 0x02;
+  out[1] = length;
+  out.set(value.subarray(start), 2 + pad);
+  return out;
+}
+
+/**
+ * Convert IEEE P1363 `r || s` (what WebCrypto's ECDSA `sign` returns) to a DER
+ * ECDSA-Sig-Value. For P-521 (66-byte integers) the SEQUENCE is over 127 bytes and takes the
+ * long length form `0x81 len` (X.690 §8.1.3.5). The input comes from WebCrypto: an odd length
+ * or an empty buffer is a bug, not peer input.
+ */
+export function ecdsaP1363ToDer(p1363: Uint8Array): Uint8Array {
+  const size = p1363.length / 2;
+  if (size === 0 || !Number.isInteger(size)) throw new UsageError('ECDSA r || s from WebCrypto must have two equal halves');
+  const r = derInteger(p1363.subarray(0, size));
+  const s = derInteger(p1363.subarray(size));
+  const length = r.length + s.length;
+  const header = length < 0x80 ? [0x30, length] : [0x30, 0x81, length];
+  const out = new Uint8Array(header.length + length);
+  out.set(header, 0);
+  out.set(r, header.length);
+  out.set(s, header.length + r.length);
+  return out;
 }

@@ -2,6 +2,7 @@ import type { CryptoProvider, KeyExchangeGroup, KeyExchangeKeyPair, MaybePromise
 import { nobleProvider } from '../noble/index.ts';
 import { generateWebCryptoKeyPair } from './key-exchange.ts';
 import { runtimeSubtle, type WebCryptoSubtle } from './subtle.ts';
+import { createWebCryptoSign } from './sign.ts';
 import { createWebCryptoVerify } from './verify.ts';
 
 export type { WebCryptoSubtle } from './subtle.ts';
@@ -18,7 +19,10 @@ export { webCryptoKeyPairFromPrivateKey } from './from-private-key.ts';
  *   `TlsError(illegal_parameter)`;
  * - signature checks: ECDSA (DER converted to IEEE P1363; malformed DER is false), Ed25519,
  *   RSASSA-PKCS1-v1_5 and RSA-PSS, with imported keys cached per PublicKey object and the
- *   noble provider's RSA key limits.
+ *   noble provider's RSA key limits;
+ * - signatures: ECDSA (WebCrypto's r || s converted to DER), Ed25519, RSASSA-PKCS1-v1_5 and
+ *   RSA-PSS, with each private key imported from its PKCS#8 once and cached per PrivateKey
+ *   object.
  *
  * What the runtime's WebCrypto lacks (X25519 or Ed25519 on older runtimes, a curve, or
  * WebCrypto altogether, as in a browser page outside a secure context) is detected once, on
@@ -58,6 +62,7 @@ export function createWebCryptoProvider(subtle?: WebCryptoSubtle): CryptoProvide
     keyExchangeGroups: ['x25519', 'secp256r1', 'secp384r1'],
     generateKeyPair,
     verify: createWebCryptoVerify(getSubtle, nobleProvider.verify),
+    sign: createWebCryptoSign(getSubtle, nobleProvider.sign),
   };
 }
 

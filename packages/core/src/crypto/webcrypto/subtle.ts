@@ -27,7 +27,7 @@ export interface WebCryptoJwk {
 }
 
 /** Key usages this provider asks for. */
-export type WebCryptoKeyUsage = 'deriveBits' | 'verify';
+export type WebCryptoKeyUsage = 'deriveBits' | 'verify' | 'sign';
 
 /** Algorithm parameters for generateKey: a name, plus a curve for ECDH. */
 export interface WebCryptoGenerateParams {
@@ -55,6 +55,9 @@ export interface WebCryptoVerifyParams {
   readonly saltLength?: number;
 }
 
+/** `sign` parameters: the same shapes as {@link WebCryptoVerifyParams}. */
+export type WebCryptoSignParams = WebCryptoVerifyParams;
+
 /** The subset of `SubtleCrypto` used by the WebCrypto provider. */
 export interface WebCryptoSubtle {
   generateKey(algorithm: WebCryptoGenerateParams, extractable: boolean, keyUsages: WebCryptoKeyUsage[]): Promise<WebCryptoKeyPair>;
@@ -64,6 +67,11 @@ export interface WebCryptoSubtle {
   exportKey(format: 'raw' | 'spki' | 'pkcs8', key: WebCryptoKey): Promise<ArrayBuffer>;
   deriveBits(algorithm: WebCryptoDeriveParams, baseKey: WebCryptoKey, length: number): Promise<ArrayBuffer>;
   verify(algorithm: WebCryptoVerifyParams, key: WebCryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+  /**
+   * Optional in this type only so that a SubtleCrypto stand-in made for key exchange or
+   * verification still fits; without it, signing falls back as for a missing algorithm.
+   */
+  sign?(algorithm: WebCryptoSignParams, key: WebCryptoKey, data: Uint8Array): Promise<ArrayBuffer>;
 }
 
 /** The runtime's `crypto.subtle` (Node ≥ 19, Deno, browsers in a secure context), if it has one. */
