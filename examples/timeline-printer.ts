@@ -42,6 +42,8 @@ export function actorOf(type: HandshakeEvent['type']): StepActor {
     case 'client-hello-sent':
     case 'client-certificate-sent':
     case 'client-finished-sent':
+    case 'client-hello-received':
+    case 'client-finished':
       return 'client';
     case 'certificate-verified':
     case 'established':
@@ -52,6 +54,9 @@ export function actorOf(type: HandshakeEvent['type']): StepActor {
     case 'certificate-request':
     case 'certificate':
     case 'server-finished':
+    case 'server-hello-sent':
+    case 'server-certificate-sent':
+    case 'server-finished-sent':
       return 'server';
   }
 }

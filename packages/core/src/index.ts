@@ -26,3 +26,5 @@ export { TLS13_CIPHER_SUITES, getCipherSuite, type CipherSuiteParams } from './c
 export { exportKeyingMaterial } from './crypto/key-schedule.ts';
 /** Wire codecs for every TLS 1.3 message and extension (for tools and tests). */
 export * as codec from './codec/index.ts';
+export { TlsServerContext } from './engine/server-context.ts';
+export type { ServerConfig, ServerCertificate } from './handshake/server-config.ts';

@@ -7,3 +7,4 @@ export type { TlsSocketOptions } from './socket/options.ts';
 export type { WebStreamPair } from './socket/web-streams.ts';
 export { StreamPort } from './socket/stream-port.ts';
 export { defaultCaCertificates } from './socket/contexts.ts';
+export { createTlsServer, type TlsServerOptions } from './server.ts';

@@ -544,6 +544,9 @@ export class TlsConnection {
       ticket: (ticket: SessionTicket) => {
         this.queue({ channel: 'ticket', ticket });
       },
+      rejectEarlyData: (maxBytes) => {
+        this.records.skipRejectedEarlyData(maxBytes);
+      },
       keyUpdated: (direction) => {
         this.queue({ channel: 'key-update', direction, at: this.config.clock() });
       },

@@ -15,6 +15,11 @@ export type HandshakeStep =
   | { readonly type: 'server-finished' }
   | { readonly type: 'client-certificate-sent'; readonly empty: boolean }
   | { readonly type: 'client-finished-sent' }
+  | { readonly type: 'client-hello-received'; readonly serverName?: string; readonly offeredSuites: readonly string[]; readonly keyShares: readonly string[]; readonly alpn?: readonly string[] }
+  | { readonly type: 'server-hello-sent'; readonly cipherSuite: string; readonly group: string }
+  | { readonly type: 'server-certificate-sent'; readonly chainLength: number; readonly subject: string; readonly signatureScheme: string }
+  | { readonly type: 'server-finished-sent' }
+  | { readonly type: 'client-finished' }
   | { readonly type: 'established'; readonly parameters: NegotiatedParameters };
 
 /** A handshake step with its timestamp (milliseconds since the epoch, fractional). */

@@ -34,6 +34,8 @@ export interface HandshakeOutbox {
   ticket(ticket: SessionTicket): void;
   /** A KeyUpdate happened in this direction. */
   keyUpdated(direction: 'sent' | 'received'): void;
+  /** Skip the client's 0-RTT records we could not accept (RFC 8446 §4.2.10), up to `maxBytes`. */
+  rejectEarlyData(maxBytes: number): void;
 }
 
 /**

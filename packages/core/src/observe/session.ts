@@ -82,7 +82,7 @@ export class TlsSession {
 
   /** Run the handshake (idempotent). Resolves with what was negotiated. */
   handshake(): Promise<NegotiatedParameters> {
-    this.handshakePromise ??= this.run(() => this.connection.connect()).then((r) => {
+    this.handshakePromise ??= this.run(() => this.connection.doHandshake()).then((r) => {
       if (r !== 1) throw this.connection.error ?? new Error('tls: peer closed the connection during the handshake');
       return this.connection.negotiated!;
     });

@@ -1,0 +1,120 @@
+import { UsageError } from '../errors/tls-error.ts';
+import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
+import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/provider.ts';
+import type { ParsedCertificate } from '../x509/certificate.ts';
+import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
+
+/** One certificate chain and its private key. */
+export interface ServerCertificate {
+  /** The leaf first, then intermediates: PEM text or DER, one or several. */
+  readonly chain: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** PKCS#8, SEC1 or PKCS#1 PEM (or DER), or an already loaded key. */
+  readonly key: string | Uint8Array | PrivateKey;
+}
+
+/** Server configuration, shared by many connections (OpenSSL's `SSL_CTX` for a server). */
+export interface ServerConfig {
+  readonly provider?: CryptoProvider;
+  /** One or more certificate/key pairs, picked per connection by SNI and the client's signature_algorithms. The first is the default. */
+  readonly certificates: readonly ServerCertificate[];
+  /** ALPN protocols in our preference order (RFC 7301); when the client offers ALPN and none matches: no_application_protocol. */
+  readonly alpnProtocols?: readonly string[];
+  /** Suites in our preference order (the server picks). */
+  readonly cipherSuites?: readonly CipherSuiteName[];
+  /** Groups in our preference order; a client without a share for an acceptable group gets a HelloRetryRequest. */
+  readonly groups?: readonly KeyExchangeGroup[];
+  /** Signature schemes we are willing to sign CertificateVerify with, in preference order. */
+  readonly signatureSchemes?: readonly SignatureSchemeName[];
+  /** The record_size_limit to announce (RFC 8449). Default 16385. */
+  readonly recordSizeLimit?: number;
+  readonly outgoingBufferLimit?: number;
+  readonly clock?: () => number;
+  readonly now?: () => Date;
+}
+
+/** A loaded certificate: DER chain, parsed leaf, key. */
+export interface LoadedCertificate {
+  readonly chain: readonly Uint8Array[];
+  readonly leaf: ParsedCertificate;
+  readonly key: PrivateKey;
+}
+
+export interface ResolvedServerConfig {
+  readonly provider: CryptoProvider;
+  readonly certificates: readonly LoadedCertificate[];
+  readonly alpnProtocols: readonly Uint8Array[];
+  readonly cipherSuites: readonly number[];
+  readonly groups: readonly KeyExchangeGroup[];
+  readonly signatureSchemes: readonly number[];
+  readonly recordSizeLimit: number;
+  readonly outgoingBufferLimit: number;
+  readonly clock: () => number;
+  readonly now: () => Date;
+}
+
+/** CertificateVerify schemes a server signs with, in default preference order (RFC 8446 §4.2.3). */
+export const DEFAULT_SERVER_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ed25519',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+];
+
+/** Apply defaults and load certificates and keys; a bad option is a UsageError. */
+export function resolveServerConfig(
+  config: ServerConfig,
+  deps: {
+    defaultProvider: CryptoProvider;
+    loadCertificates: (input: ServerCertificate['chain']) => Uint8Array[];
+    parseCertificate: (der: Uint8Array) => ParsedCertificate;
+    loadPrivateKey: (input: string | Uint8Array) => PrivateKey;
+  },
+): ResolvedServerConfig {
+  if (config.certificates.length === 0) throw new UsageError('a server needs at least one certificate');
+  const provider = config.provider ?? deps.defaultProvider;
+  const certificates = config.certificates.map((c, i): LoadedCertificate => {
+    const chain = deps.loadCertificates(c.chain);
+    if (chain.length === 0) throw new UsageError(`certificate #${i} has no certificate in its chain`);
+    let leaf: ParsedCertificate;
+    try {
+      leaf = deps.parseCertificate(chain[0]!);
+    } catch (e) {
+      throw new UsageError(`certificate #${i} does not parse: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const key = typeof c.key === 'string' || c.key instanceof Uint8Array ? deps.loadPrivateKey(c.key) : c.key;
+    return { chain, leaf, key };
+  });
+  const names = <T extends string>(list: readonly T[] | undefined, fallback: readonly T[], table: Record<string, number>, what: string): number[] => {
+    const chosen = list ?? fallback;
+    if (chosen.length === 0) throw new UsageError(`${what} is empty`);
+    return chosen.map((n) => {
+      const v = table[n];
+      if (v === undefined) throw new UsageError(`unknown ${what} entry "${n}"`);
+      return v;
+    });
+  };
+  const groups = config.groups ?? DEFAULT_GROUPS;
+  for (const g of groups) {
+    if (!provider.keyExchangeGroups.includes(g) || NamedGroup[g] === undefined) throw new UsageError(`group ${g} is not supported by provider ${provider.name}`);
+  }
+  const recordSizeLimit = config.recordSizeLimit ?? 2 ** 14 + 1;
+  if (!Number.isInteger(recordSizeLimit) || recordSizeLimit < 64 || recordSizeLimit > 2 ** 14 + 1) throw new UsageError('recordSizeLimit must be 64..16385 (RFC 8449)');
+  return {
+    provider,
+    certificates,
+    alpnProtocols: (config.alpnProtocols ?? []).map((p) => {
+      const b = new TextEncoder().encode(p);
+      if (b.length < 1 || b.length > 255) throw new UsageError(`ALPN protocol "${p}" must be 1..255 bytes`);
+      return b;
+    }),
+    cipherSuites: names(config.cipherSuites, DEFAULT_CIPHER_SUITES, CipherSuite, 'cipherSuites'),
+    groups,
+    signatureSchemes: names(config.signatureSchemes, DEFAULT_SERVER_SIGNATURE_SCHEMES, SignatureScheme, 'signatureSchemes'),
+    recordSizeLimit,
+    outgoingBufferLimit: config.outgoingBufferLimit ?? 128 * 1024,
+    clock: config.clock ?? defaultClock,
+    now: config.now ?? (() => new Date()),
+  };
+}

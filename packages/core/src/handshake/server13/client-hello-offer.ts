@@ -1,0 +1,81 @@
+import { TlsError, check } from '../../errors/tls-error.ts';
+import { ExtensionType, NamedGroup, ProtocolVersion, nameOf } from '../../codec/enums.ts';
+import { findExtension } from '../../codec/extension.ts';
+import type { ClientHello } from '../../codec/messages/client-hello.ts';
+import { decodeSupportedVersionsClientHello } from '../../codec/extensions/supported-versions.ts';
+import { decodeNamedGroupList } from '../../codec/extensions/supported-groups.ts';
+import { decodeSignatureSchemeList } from '../../codec/extensions/signature-algorithms.ts';
+import { decodeKeyShareClientHello, type KeyShareEntry } from '../../codec/extensions/key-share.ts';
+import { decodeServerNameList } from '../../codec/extensions/server-name.ts';
+import { decodeProtocolNameList } from '../../codec/extensions/alpn.ts';
+import { decodeRecordSizeLimit } from '../../codec/extensions/record-size-limit.ts';
+import { decodeCookie } from '../../codec/extensions/cookie.ts';
+import type { KeyExchangeGroup } from '../../crypto/provider.ts';
+
+/** What a ClientHello offers, decoded and checked (RFC 8446 §4.1.2, §4.2). */
+export interface ClientHelloOffer {
+  readonly hello: ClientHello;
+  readonly serverName: string | undefined;
+  readonly supportedGroups: readonly number[];
+  readonly keyShares: readonly KeyShareEntry[];
+  readonly signatureAlgorithms: readonly number[];
+  readonly alpn: readonly Uint8Array[] | undefined;
+  readonly recordSizeLimit: number | undefined;
+  readonly cookie: Uint8Array | undefined;
+  readonly earlyData: boolean;
+}
+
+const groupNames = new Map<number, KeyExchangeGroup>((['x25519', 'secp256r1', 'secp384r1'] as const).map((g) => [NamedGroup[g], g]));
+
+/** Our name for a NamedGroup code point, if we implement it. */
+export function keyExchangeGroup(code: number): KeyExchangeGroup | undefined {
+  return groupNames.get(code);
+}
+
+/**
+ * Decode the extensions a server acts on and apply the checks RFC 8446 puts on a ClientHello.
+ * Unknown extensions are ignored (§4.2).
+ */
+export function readClientHello(hello: ClientHello): ClientHelloOffer {
+  const ext = (type: number): Uint8Array | undefined => findExtension(hello.extensions, type);
+  // §4.2.1: without supported_versions the client only speaks TLS 1.2 or older.
+  const versionsData = ext(ExtensionType.supported_versions);
+  if (versionsData === undefined) throw new TlsError('protocol_version', 'client does not offer TLS 1.3 (no supported_versions)');
+  const versions = decodeSupportedVersionsClientHello(versionsData);
+  check(versions.includes(ProtocolVersion.TLS1_3), 'protocol_version', `client offers ${versions.map((v) => nameOf.protocolVersion(v)).join(', ')}, not TLS 1.3`);
+  // §4.1.2: exactly one compression method, null.
+  check(hello.legacyCompressionMethods.length === 1 && hello.legacyCompressionMethods[0] === 0, 'illegal_parameter', 'TLS 1.3 ClientHello must offer only the null compression method');
+
+  // §9.2: key_share needs supported_groups; certificate authentication needs signature_algorithms.
+  const keyShareData = ext(ExtensionType.key_share);
+  const groupsData = ext(ExtensionType.supported_groups);
+  const sigAlgsData = ext(ExtensionType.signature_algorithms);
+  check(groupsData !== undefined, 'missing_extension', 'ClientHello has no supported_groups');
+  check(keyShareData !== undefined, 'missing_extension', 'ClientHello has no key_share');
+  check(sigAlgsData !== undefined, 'missing_extension', 'ClientHello has no signature_algorithms');
+  const supportedGroups = decodeNamedGroupList(groupsData);
+  const keyShares = decodeKeyShareClientHello(keyShareData);
+  // §4.2.8: shares only for offered groups.
+  for (const share of keyShares) {
+    check(supportedGroups.includes(share.group), 'illegal_parameter', `key_share for ${nameOf.namedGroup(share.group)}, which supported_groups does not list`);
+  }
+  // §4.2.11: pre_shared_key must be the last extension (resumption is not offered here).
+  const pskIndex = hello.extensions.findIndex((e) => e.type === ExtensionType.pre_shared_key);
+  check(pskIndex === -1 || pskIndex === hello.extensions.length - 1, 'illegal_parameter', 'pre_shared_key is not the last extension');
+
+  const sniData = ext(ExtensionType.server_name);
+  const alpnData = ext(ExtensionType.application_layer_protocol_negotiation);
+  const limitData = ext(ExtensionType.record_size_limit);
+  const cookieData = ext(ExtensionType.cookie);
+  return {
+    hello,
+    serverName: sniData === undefined ? undefined : decodeServerNameList(sniData),
+    supportedGroups,
+    keyShares,
+    signatureAlgorithms: decodeSignatureSchemeList(sigAlgsData),
+    alpn: alpnData === undefined ? undefined : decodeProtocolNameList(alpnData),
+    recordSizeLimit: limitData === undefined ? undefined : decodeRecordSizeLimit(limitData),
+    cookie: cookieData === undefined ? undefined : decodeCookie(cookieData),
+    earlyData: ext(ExtensionType.early_data) !== undefined,
+  };
+}
