@@ -5,7 +5,7 @@ import { ContentType, nameOf } from '../codec/enums.ts';
 import { decodeAlert, encodeAlert } from '../codec/alert.ts';
 import { RecordLayer } from '../record/record-layer.ts';
 import { HandshakeJoiner } from '../record/handshake-joiner.ts';
-import { MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } from '../record/limits.ts';
+import { AES_GCM_RECORD_LIMIT, MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } from '../record/limits.ts';
 import { trafficKeys } from '../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
 import type { ResolvedClientConfig } from '../handshake/config.ts';
@@ -198,6 +198,14 @@ export class TlsConnection {
   }
 
   /**
+   * Records one traffic key may protect before a KeyUpdate (RFC 8446 §5.5). Set per suite when
+   * keys are installed: 2^24.5 for AES-GCM, none for ChaCha20-Poly1305 (its limit is beyond the
+   * sequence number). May be lowered (tests, or a stricter policy).
+   */
+  aeadRecordLimit: number | undefined;
+  private peerUpdateRequested = false;
+
+  /**
    * Record every record and message in `messages` events, also after the handshake (the
    * handshake itself is always recorded). Off by default: per-record events cost time on
    * bulk transfers.
@@ -227,7 +235,8 @@ export class TlsConnection {
       if (data.length === 0) return this.done(0);
       const room = this.config.outgoingBufferLimit - this.output.length;
       if (room <= 0) return this.want(SslError.WANT_WRITE);
-      const n = Math.min(data.length, room);
+      this.keepWithinAeadLimit();
+      const n = Math.min(data.length, room, this.bytesBeforeAeadLimit());
       this.sendRecords(ContentType.application_data, data.subarray(0, n));
       return this.done(n);
     });
@@ -465,6 +474,7 @@ export class TlsConnection {
         this.handleAlert(record.content);
         return true;
       case ContentType.application_data:
+        this.askPeerToUpdateNearLimit();
         // RFC 8446 §5.1: no application data before the handshake is complete (no 0-RTT here).
         if (!this.isEstablished) throw new TlsError('unexpected_message', 'application data before the handshake completed');
         if (!this.joiner.isEmpty) throw new TlsError('unexpected_message', 'application data interleaved with a fragmented handshake message');
@@ -500,6 +510,32 @@ export class TlsConnection {
     }
   }
 
+  /** RFC 8446 §5.5: change our write key before it protects too many records. */
+  private keepWithinAeadLimit(): void {
+    const limit = this.aeadRecordLimit;
+    const state = this.state;
+    if (limit === undefined || this.records.recordsWrittenWithCurrentKey < limit) return;
+    if (state === undefined || state instanceof Pending || !isTraffic(state)) return;
+    this.state = state.sendKeyUpdate(false, this.outbox);
+  }
+
+  /** How many bytes the current write key may still protect (whole records). */
+  private bytesBeforeAeadLimit(): number {
+    const limit = this.aeadRecordLimit;
+    if (limit === undefined) return Number.MAX_SAFE_INTEGER;
+    return Math.max(1, limit - this.records.recordsWrittenWithCurrentKey) * this.records.maxFragmentLength;
+  }
+
+  /** RFC 8446 §5.5: ask the peer to change its key before it reaches the limit (once per key). */
+  private askPeerToUpdateNearLimit(): void {
+    const limit = this.aeadRecordLimit;
+    const state = this.state;
+    if (limit === undefined || this.peerUpdateRequested || this.records.recordsReadWithCurrentKey < limit) return;
+    if (state === undefined || state instanceof Pending || !isTraffic(state)) return;
+    this.peerUpdateRequested = true;
+    this.state = state.sendKeyUpdate(true, this.outbox);
+  }
+
   private keysFor(suite: CipherSuiteParams, secret: Uint8Array) {
     const { key, iv } = trafficKeys(this.config.provider, suite, secret);
     return { aead: this.config.provider.createAead(suite.aead, key), iv };
@@ -521,11 +557,13 @@ export class TlsConnection {
         const { aead, iv } = this.keysFor(suite, secret);
         this.records.setReadKeys(aead, iv);
         this.readKeysSet = true;
+        this.peerUpdateRequested = false;
       },
       setWriteKeys: (suite, secret) => {
         const { aead, iv } = this.keysFor(suite, secret);
         this.records.setWriteKeys(aead, iv);
         this.writeKeysSet = true;
+        this.aeadRecordLimit ??= suite.aead === 'CHACHA20-POLY1305' ? undefined : AES_GCM_RECORD_LIMIT;
       },
       setPeerRecordSizeLimit: (limit) => {
         // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
