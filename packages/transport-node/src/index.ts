@@ -8,3 +8,5 @@ export type { WebStreamPair } from './socket/web-streams.ts';
 export { StreamPort } from './socket/stream-port.ts';
 export { defaultCaCertificates } from './socket/contexts.ts';
 export { createTlsServer, type TlsServerOptions } from './server.ts';
+export { createServer, TlsServer, type TlsServerCreateOptions } from './server.ts';
+export type { ServerRole } from './socket/tls-socket.ts';

@@ -1,6 +1,8 @@
-import { createServer as netCreateServer, type Server, type Socket } from 'node:net';
-import { TlsServerContext, TlsSession, type ServerConfig } from '@rxtls/core';
+import { createServer as netCreateServer, Server, type Socket } from 'node:net';
+import { TlsServerContext, TlsSession, UsageError, type CipherSuiteName, type CryptoProvider, type KeyExchangeGroup, type MessageEvent, type ServerCertificate, type ServerConfig, type SignatureSchemeName } from '@rxtls/core';
 import { NodeReadiness } from './node-readiness.ts';
+import { alpnNames, type TlsSocketOptions } from './socket/options.ts';
+import { TlsSocket } from './socket/tls-socket.ts';
 
 /** Options of {@link createTlsServer}: the server config, or a context to share. */
 export interface TlsServerOptions extends Partial<ServerConfig> {
@@ -12,7 +14,8 @@ export interface TlsServerOptions extends Partial<ServerConfig> {
 /**
  * A TCP server whose connections speak rxtls's TLS 1.3 server side. Each accepted socket
  * becomes a {@link TlsSession}; `onSession` runs its handshake (`session.handshake()`) and
- * its reads and writes. `close()` the returned server to stop listening.
+ * its reads and writes. `close()` the returned server to stop listening. (The lower-level
+ * sibling of {@link createServer}, which gives `TlsSocket`s.)
  */
 export function createTlsServer(options: TlsServerOptions, onSession: (session: TlsSession, socket: Socket) => void): Server {
   const context = options.context ?? new TlsServerContext(options as ServerConfig);
@@ -21,4 +24,145 @@ export function createTlsServer(options: TlsServerOptions, onSession: (session: 
     socket.on('error', () => undefined); // surfaces through the session
     onSession(new TlsSession(context.connection(), new NodeReadiness(socket)), socket);
   });
+}
+
+/**
+ * Options of {@link createServer}. Names follow `tls.createServer` where they mean the same
+ * thing (`cert`, `key`, `ALPNProtocols`, `handshakeTimeout`, `allowHalfOpen`); the rest are
+ * rxtls's own (`certificates`, `cipherSuites`, `groups`, ...).
+ */
+export interface TlsServerCreateOptions {
+  /** The certificate chain, leaf first: PEM text (several blocks allowed) or DER, one or several. Goes with `key`. */
+  readonly cert?: ServerCertificate['chain'];
+  /** The private key for `cert`: PKCS#8, SEC1 or PKCS#1 PEM (or DER). */
+  readonly key?: ServerCertificate['key'];
+  /** More certificate/key pairs (picked per connection by SNI and signature_algorithms); `cert`/`key`, when given, come first. */
+  readonly certificates?: readonly ServerCertificate[];
+  /** ALPN protocols in our preference order: names, or Node's wire format. */
+  readonly ALPNProtocols?: TlsSocketOptions['ALPNProtocols'];
+  /** TLS 1.3 cipher suites in our preference order. */
+  readonly cipherSuites?: readonly CipherSuiteName[];
+  /** Key exchange groups in our preference order (a client without a share for one gets a HelloRetryRequest). */
+  readonly groups?: readonly KeyExchangeGroup[];
+  readonly signatureSchemes?: readonly SignatureSchemeName[];
+  readonly recordSizeLimit?: number;
+  readonly outgoingBufferLimit?: number;
+  /** The crypto provider (default: noble, pure JS; `nodeCryptoProvider` for native speed). */
+  readonly provider?: CryptoProvider;
+  /** Use this context (certificates already loaded) instead of one built from the options above. */
+  readonly context?: TlsServerContext;
+  /** Key log for each connection, as on `TlsSocket` (`true`: append to `SSLKEYLOGFILE`). The server's 'keylog' event fires either way. */
+  readonly keylog?: TlsSocketOptions['keylog'];
+  /** Every record and message of each connection (`true`: printed to stderr). */
+  readonly trace?: boolean | ((event: MessageEvent) => void);
+  /** TCP_NODELAY on accepted sockets (default true). */
+  readonly noDelay?: boolean;
+  /** Keep our side writable after the client's close_notify (default false). */
+  readonly allowHalfOpen?: boolean;
+  /** The readable side's buffer of each socket, in bytes. */
+  readonly highWaterMark?: number;
+  /** A handshake not finished after this many ms fails with 'tlsClientError' (default 120000, as Node; 0: none). */
+  readonly handshakeTimeout?: number;
+}
+
+/** The server config a {@link TlsServerContext} is built from. */
+function serverConfig(options: TlsServerCreateOptions): ServerConfig {
+  if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('`cert` and `key` go together');
+  const certificates = [...(options.cert !== undefined && options.key !== undefined ? [{ chain: options.cert, key: options.key }] : []), ...(options.certificates ?? [])];
+  if (certificates.length === 0) throw new UsageError('createServer() needs `cert` and `key`, or `certificates`');
+  const alpn = alpnNames(options.ALPNProtocols);
+  return {
+    certificates,
+    ...(alpn !== undefined ? { alpnProtocols: alpn } : {}),
+    ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
+    ...(options.groups !== undefined ? { groups: options.groups } : {}),
+    ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
+    ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
+    ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
+    ...(options.provider !== undefined ? { provider: options.provider } : {}),
+  };
+}
+
+/**
+ * A TLS 1.3 server, `tls.Server`-style, on a `net.Server`: `listen()`, `address()`, `close()`
+ * as usual. Each connection is a server-role {@link TlsSocket} (the same class as the client
+ * side: Duplex, `web` streams, `handshake$`/`messages$`/`keylog$`/`data$`/`close$`).
+ *
+ * Events: `'secureConnection'` (socket) once a handshake completes; `'tlsClientError'`
+ * (error, socket) when one fails (the socket is then destroyed; without a listener the error
+ * is dropped, as in Node); `'keylog'` (line, socket); and `net.Server`'s own.
+ *
+ * `close()` is graceful: it stops accepting, leaves open connections alone and emits 'close'
+ * once the last one is gone. `closeAllConnections()` destroys them.
+ */
+export class TlsServer extends Server {
+  /** The context every connection comes from (certificates loaded once). */
+  readonly context: TlsServerContext;
+  private readonly sockets = new Set<TlsSocket>();
+
+  constructor(
+    private readonly options: TlsServerCreateOptions,
+    secureConnectionListener?: (socket: TlsSocket) => void,
+  ) {
+    super({ allowHalfOpen: true });
+    this.context = options.context ?? new TlsServerContext(serverConfig(options));
+    if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
+    this.on('connection', (raw: Socket) => this.accept(raw));
+  }
+
+  /** The TLS sockets open now (handshaking or established). */
+  get tlsSockets(): ReadonlySet<TlsSocket> {
+    return this.sockets;
+  }
+
+  /** Destroy every open connection (a graceful `close()` waits for them instead). */
+  closeAllConnections(): void {
+    for (const socket of [...this.sockets]) socket.destroy();
+  }
+
+  private accept(raw: Socket): void {
+    const o = this.options;
+    const socket = new TlsSocket(
+      {
+        socket: raw,
+        noDelay: o.noDelay ?? true,
+        allowHalfOpen: o.allowHalfOpen ?? false,
+        ...(o.highWaterMark !== undefined ? { highWaterMark: o.highWaterMark } : {}),
+        ...(o.keylog !== undefined ? { keylog: o.keylog } : {}),
+        ...(o.trace !== undefined ? { trace: o.trace } : {}),
+      },
+      { context: this.context },
+    );
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    if (this.listenerCount('keylog') > 0) socket.keylog$.subscribe((line) => this.emit('keylog', Buffer.from(`${line}\n`), socket));
+
+    // Until the handshake is over the error belongs to the server ('tlsClientError'), not to a
+    // socket nobody has seen yet.
+    const swallow = (): void => undefined;
+    socket.on('error', swallow);
+    const limit = o.handshakeTimeout ?? 120_000;
+    const timer = limit > 0 ? setTimeout(() => socket.destroy(new Error(`tls: handshake not finished after ${limit} ms`)), limit) : undefined;
+    timer?.unref();
+    socket.established.then(
+      () => {
+        clearTimeout(timer);
+        socket.off('error', swallow);
+        this.emit('secureConnection', socket);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        this.emit('tlsClientError', err instanceof Error ? err : new Error(String(err)), socket);
+        // 'error' was emitted (or will be) on the destroyed socket: keep swallowing it.
+      },
+    );
+  }
+}
+
+/**
+ * Create a TLS 1.3 server, like `tls.createServer`: `secureConnectionListener` becomes a
+ * 'secureConnection' listener. Then `server.listen(port, host)`.
+ */
+export function createServer(options: TlsServerCreateOptions, secureConnectionListener?: (socket: TlsSocket) => void): TlsServer {
+  return new TlsServer(options, secureConnectionListener);
 }

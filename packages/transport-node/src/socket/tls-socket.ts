@@ -14,6 +14,7 @@ import {
   type MessageEvent,
   type NegotiatedParameters,
   type PeerVerificationInfo,
+  type TlsServerContext,
 } from '@rxtls/core';
 import { formatMessage } from '../cli/timeline.ts';
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
@@ -40,11 +41,21 @@ export interface CipherInfo {
 const asBytes = (chunk: Buffer | Uint8Array): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
+/**
+ * The server role of a {@link TlsSocket}: the connection comes from this context and the
+ * handshake is driven from the server side (`accept()`). `options.socket` is the accepted
+ * transport. `createServer` builds these; the client options that concern verification,
+ * SNI and the client config are ignored.
+ */
+export interface ServerRole {
+  readonly context: TlsServerContext;
+}
+
 /** Members of `net.Socket` that are passed through when the transport has them. */
 type SocketLike = Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'remoteFamily' | 'localAddress' | 'localPort' | 'connecting' | 'setNoDelay' | 'setKeepAlive' | 'setTimeout' | 'ref' | 'unref' | 'address'>>;
 
 /**
- * An rxtls TLS 1.3 client connection as a Node Duplex (drop-in where a `tls.TLSSocket` is
+ * An rxtls TLS 1.3 connection (client, or server role from `createServer`) as a Node Duplex (drop-in where a `tls.TLSSocket` is
  * expected: `http.request({ createConnection })`, `stream.pipeline`), as a pair of web
  * streams (`web`), and as observables (`handshake$`, `messages$`, `keylog$`, `data$`,
  * `close$`). Create it with {@link connect}.
@@ -68,8 +79,13 @@ export class TlsSocket extends Duplex {
   authorizationError: string | null = null;
   /** The typed error behind `authorizationError`. */
   authorizationCause: Error | undefined;
-  /** The name sent as SNI and checked, if any. */
-  readonly servername: string | undefined;
+  /**
+   * Client: the name sent as SNI and checked, if any. Server: the SNI the client sent
+   * (`NegotiatedParameters.serverName`), set once established; undefined without SNI.
+   */
+  servername: string | undefined;
+  /** 'client' for {@link connect}'s sockets, 'server' for those a `TlsServer` accepted. */
+  readonly role: 'client' | 'server';
 
   /** Resolves with what was negotiated, after 'secureConnect'; rejects with the error that ended the handshake. */
   readonly established: Promise<NegotiatedParameters>;
@@ -95,65 +111,33 @@ export class TlsSocket extends Duplex {
   private readonly connection: TlsConnection;
   private readonly closeSubject = new AsyncSubject<CloseInfo>();
   private readonly undo: (() => void)[] = [];
-  private readonly verifyTrustAnchors: ResolvedConfig['trustAnchors'];
+  private readonly verifyTrustAnchors: ResolvedConfig['trustAnchors'] | undefined;
   private readonly checkIdentityAfter: ((info: PeerVerificationInfo) => void) | undefined;
   private readonly verifyDisabled: boolean;
   private reading = false;
   private webPair: WebStreamPair | undefined;
 
-  constructor(options: TlsSocketOptions) {
+  /** A client socket (use {@link connect}); with `server`, the server side of an accepted `options.socket`. */
+  constructor(options: TlsSocketOptions, server?: ServerRole) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { readableHighWaterMark: options.highWaterMark } : {}) });
-    if (options.socket === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `socket`');
-    const host = options.host ?? 'localhost';
-    // As in Node, the name to check is never missing: without servername or host it is
-    // 'localhost', so a wrapped stream cannot skip the host name check by accident.
-    this.servername = options.servername ?? host;
-
-    // Configuration: a context shared across connections with the same options; the hooks and
-    // the verification switch go into this connection's copy of the config.
-    this.verifyDisabled = options.rejectUnauthorized === false;
-    const alpn = alpnNames(options.ALPNProtocols);
-    const shared = options.context
-      ? { context: options.context, trustAnchors: options.context.config.trustAnchors }
-      : sharedContext({
-          ...(options.ca !== undefined ? { ca: options.ca } : {}),
-          ...(options.provider !== undefined ? { provider: options.provider } : {}),
-          ...(alpn !== undefined ? { alpnProtocols: alpn } : {}),
-          ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
-          ...(options.groups !== undefined ? { groups: options.groups } : {}),
-          ...(options.keyShareCount !== undefined ? { keyShareCount: options.keyShareCount } : {}),
-          ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
-          ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
-          ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
-        });
-    this.verifyTrustAnchors = shared.trustAnchors;
-    const identityHook = options.checkServerIdentity
-      ? (info: PeerVerificationInfo): void => {
-          const failure = options.checkServerIdentity!(info.serverName ?? host, peerCertificateObject(info.certificates, false) as PeerCertificate);
-          if (failure) throw failure;
-        }
-      : undefined;
-    const userHook = options.verifyPeer;
-    const hook =
-      this.verifyDisabled || (identityHook === undefined && userHook === undefined)
-        ? shared.context.config.verifyPeer
-        : async (info: PeerVerificationInfo): Promise<void> => {
-            identityHook?.(info);
-            await userHook?.(info);
-          };
-    this.checkIdentityAfter = this.verifyDisabled ? identityHook : undefined;
-    const config = connectionConfig(shared.context.config, shared.trustAnchors, options.context ? options.context.config.verifyCertificates && !this.verifyDisabled : !this.verifyDisabled, hook);
-    this.connection = new TlsConnection(config, this.servername);
-
-    // The transport: a TCP connection opened here, or the stream the caller gave.
-    this.transport =
-      options.socket ??
-      netConnect({
-        host,
-        port: options.port!,
-        ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
-        ...(options.family !== undefined ? { family: options.family } : {}),
-      });
+    this.role = server ? 'server' : 'client';
+    if (server) {
+      if (options.socket === undefined) throw new UsageError('a server-side TlsSocket needs the accepted `socket`');
+      this.verifyDisabled = false;
+      this.verifyTrustAnchors = undefined;
+      this.checkIdentityAfter = undefined;
+      this.connection = server.context.connection();
+      this.transport = options.socket;
+    } else {
+      const client = this.clientSide(options);
+      this.verifyDisabled = client.verifyDisabled;
+      this.verifyTrustAnchors = client.trustAnchors;
+      this.checkIdentityAfter = client.checkIdentityAfter;
+      this.connection = client.connection;
+      this.servername = client.servername;
+      this.transport = client.transport;
+    }
+    // Transport options, the port, the session and the observables: the same for both roles.
     const tcp = this.transport as SocketLike;
     if (typeof tcp.setNoDelay === 'function') tcp.setNoDelay(options.noDelay ?? true);
     if (options.timeout !== undefined && typeof tcp.setTimeout === 'function') tcp.setTimeout(options.timeout);
@@ -177,13 +161,74 @@ export class TlsSocket extends Duplex {
     this.established = this.handshake();
     this.established.then(
       () => {
-        this.emit('secureConnect');
+        this.emit(this.role === 'server' ? 'secure' : 'secureConnect');
         // Like net.Socket: start filling the readable buffer (up to its high-water mark), so
         // the peer's close_notify or a truncation is noticed even before the user reads.
         if (!this.destroyed) this.read(0);
       },
       (err: unknown) => this.destroy(asError(err)),
     );
+  }
+
+  /** The client side's config, connection and transport (a TCP connection opened here, or `options.socket`). */
+  private clientSide(options: TlsSocketOptions): {
+    verifyDisabled: boolean;
+    trustAnchors: ResolvedConfig['trustAnchors'];
+    checkIdentityAfter: ((info: PeerVerificationInfo) => void) | undefined;
+    connection: TlsConnection;
+    servername: string;
+    transport: Duplex;
+  } {
+    if (options.socket === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `socket`');
+    const host = options.host ?? 'localhost';
+    // As in Node, the name to check is never missing: without servername or host it is
+    // 'localhost', so a wrapped stream cannot skip the host name check by accident.
+    const servername = options.servername ?? host;
+
+    // Configuration: a context shared across connections with the same options; the hooks and
+    // the verification switch go into this connection's copy of the config.
+    const verifyDisabled = options.rejectUnauthorized === false;
+    const alpn = alpnNames(options.ALPNProtocols);
+    const shared = options.context
+      ? { context: options.context, trustAnchors: options.context.config.trustAnchors }
+      : sharedContext({
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          ...(options.provider !== undefined ? { provider: options.provider } : {}),
+          ...(alpn !== undefined ? { alpnProtocols: alpn } : {}),
+          ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
+          ...(options.groups !== undefined ? { groups: options.groups } : {}),
+          ...(options.keyShareCount !== undefined ? { keyShareCount: options.keyShareCount } : {}),
+          ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
+          ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
+          ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
+        });
+    const identityHook = options.checkServerIdentity
+      ? (info: PeerVerificationInfo): void => {
+          const failure = options.checkServerIdentity!(info.serverName ?? host, peerCertificateObject(info.certificates, false) as PeerCertificate);
+          if (failure) throw failure;
+        }
+      : undefined;
+    const userHook = options.verifyPeer;
+    const hook =
+      verifyDisabled || (identityHook === undefined && userHook === undefined)
+        ? shared.context.config.verifyPeer
+        : async (info: PeerVerificationInfo): Promise<void> => {
+            identityHook?.(info);
+            await userHook?.(info);
+          };
+    const config = connectionConfig(shared.context.config, shared.trustAnchors, options.context ? options.context.config.verifyCertificates && !verifyDisabled : !verifyDisabled, hook);
+    const connection = new TlsConnection(config, servername);
+
+    // The transport: a TCP connection opened here, or the stream the caller gave.
+    const transport =
+      options.socket ??
+      netConnect({
+        host,
+        port: options.port!,
+        ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+        ...(options.family !== undefined ? { family: options.family } : {}),
+      });
+    return { verifyDisabled, trustAnchors: shared.trustAnchors, checkIdentityAfter: verifyDisabled ? identityHook : undefined, connection, servername, transport };
   }
 
   // ------------------------------------------------------------------ web streams
@@ -362,6 +407,12 @@ export class TlsSocket extends Duplex {
 
   private async handshake(): Promise<NegotiatedParameters> {
     const negotiated = await this.session.handshake();
+    if (this.role === 'server') {
+      // No client certificates yet: as on a Node server that does not request one.
+      this.servername = negotiated.serverName;
+      this.alpnProtocol = negotiated.alpn ?? false;
+      return negotiated;
+    }
     if (this.verifyDisabled) await this.authorizeAfterHandshake(negotiated);
     else this.authorized = true;
     this.alpnProtocol = negotiated.alpn ?? false;
@@ -373,7 +424,7 @@ export class TlsSocket extends Duplex {
     const config = this.connection.config as ResolvedConfig;
     try {
       const chain = await verifyCertificateChain(negotiated.peerCertificates, {
-        trustAnchors: this.verifyTrustAnchors,
+        trustAnchors: this.verifyTrustAnchors ?? [],
         ...(this.servername !== undefined ? { host: this.servername } : {}),
         now: config.now(),
         purpose: 'serverAuth',
