@@ -250,7 +250,7 @@ describe('property: mutated ClientHellos', () => {
   it('end only in TlsError (or a normal answer): no other exception, no crash', () => {
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.boolean(), (mutations, fixLength) => {
-        let bytes = valid.slice();
+        let bytes: Uint8Array = valid.slice();
         for (const m of mutations) {
           const at = 5 + (m.at % (bytes.length - 5));
           if (m.kind === 'flip') bytes[at]! ^= m.bits;
