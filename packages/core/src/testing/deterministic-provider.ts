@@ -7,6 +7,10 @@ export interface DeterministicInputs {
   readonly random?: readonly Uint8Array[];
   /** Private keys for key shares, per group. */
   readonly keyShares?: Partial<Record<KeyExchangeGroup, Uint8Array>>;
+  /** Where random bytes come from once `random` is used up (default: an Error). */
+  readonly moreRandom?: (length: number) => Uint8Array;
+  /** A signer to use instead of the base provider's (e.g. `replayingRsaPssSigner`). */
+  readonly sign?: CryptoProvider['sign'];
 }
 
 /**
@@ -21,6 +25,7 @@ export function createDeterministicProvider(base: CryptoProvider, inputs: Determ
     name: `${base.name}+deterministic`,
     randomBytes(length: number): Uint8Array {
       const next = queue.shift();
+      if (next === undefined && inputs.moreRandom) return inputs.moreRandom(length);
       if (next === undefined) throw new Error(`deterministic provider: no random bytes left (asked for ${length})`);
       if (next.length !== length) throw new Error(`deterministic provider: asked for ${length} random bytes, next injected value has ${next.length}`);
       return next.slice();
@@ -30,5 +35,6 @@ export function createDeterministicProvider(base: CryptoProvider, inputs: Determ
       if (key === undefined) throw new Error(`deterministic provider: no private key injected for ${group}`);
       return keyPairFromPrivateKey(group, key);
     },
+    sign: inputs.sign ?? base.sign.bind(base),
   };
 }

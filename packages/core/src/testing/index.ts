@@ -1,2 +1,3 @@
 export * from './rfc8448.ts';
 export * from './deterministic-provider.ts';
+export * from './rsa-pss-replay.ts';
