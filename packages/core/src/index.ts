@@ -28,3 +28,5 @@ export { exportKeyingMaterial } from './crypto/key-schedule.ts';
 export * as codec from './codec/index.ts';
 export { TlsServerContext } from './engine/server-context.ts';
 export type { ServerConfig, ServerCertificate } from './handshake/server-config.ts';
+export { TicketKeys, type TicketProtector, type TicketKeysOptions } from './handshake/tickets/ticket-keys.ts';
+export { MemoryTicketStore, type TicketStore } from './handshake/tickets/ticket-store.ts';

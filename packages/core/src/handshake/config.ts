@@ -4,6 +4,7 @@ import type { Extension } from '../codec/extension.ts';
 import type { CryptoProvider, KeyExchangeGroup, MaybePromise } from '../crypto/provider.ts';
 import type { VerifiedChain } from '../x509/verify.ts';
 import { CertificateCache } from '../x509/cache.ts';
+import { MemoryTicketStore, type TicketStore } from './tickets/ticket-store.ts';
 
 export type CipherSuiteName = 'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256';
 export type SignatureSchemeName =
@@ -60,6 +61,12 @@ export interface ClientConfig {
   readonly now?: () => Date;
   /** Timestamp source for events, in ms since the epoch. Default `performance.timeOrigin + performance.now()`. */
   readonly clock?: () => number;
+  /**
+   * Where session tickets are kept between connections, by server name; a connection to a name
+   * with a valid ticket offers to resume it (RFC 8446 §2.2). Default: an in-memory store per
+   * context. `false`: no resumption (tickets are still reported on `tickets$`).
+   */
+  readonly ticketStore?: TicketStore | false;
   /** Test hooks. Not for production use. */
   readonly testing?: {
     /** Rewrite the ClientHello extension list before it is encoded (reproducing published traces). */
@@ -86,6 +93,7 @@ export interface ResolvedClientConfig {
   readonly now: () => Date;
   readonly clock: () => number;
   readonly rewriteClientHelloExtensions: ((extensions: readonly Extension[]) => Extension[]) | undefined;
+  readonly ticketStore: TicketStore | undefined;
 }
 
 export const DEFAULT_CIPHER_SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
@@ -167,5 +175,6 @@ export function resolveClientConfig(config: ClientConfig, deps: { defaultProvide
     now: config.now ?? (() => new Date()),
     clock: config.clock ?? defaultClock,
     rewriteClientHelloExtensions: config.testing?.rewriteClientHelloExtensions,
+    ticketStore: config.ticketStore === false ? undefined : (config.ticketStore ?? new MemoryTicketStore()),
   };
 }

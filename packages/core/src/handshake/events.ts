@@ -7,7 +7,7 @@
 export type HandshakeStep =
   | { readonly type: 'client-hello-sent'; readonly retry: boolean; readonly serverName?: string; readonly offeredGroups: readonly string[]; readonly offeredSuites: readonly string[]; readonly alpn?: readonly string[] }
   | { readonly type: 'hello-retry-request'; readonly selectedGroup: string; readonly cookie: boolean }
-  | { readonly type: 'server-hello'; readonly cipherSuite: string; readonly group: string; readonly version: string }
+  | { readonly type: 'server-hello'; readonly cipherSuite: string; readonly group: string; readonly version: string; readonly resumed?: boolean }
   | { readonly type: 'encrypted-extensions'; readonly alpn?: string; readonly recordSizeLimit?: number; readonly serverNameAcknowledged: boolean }
   | { readonly type: 'certificate-request' }
   | { readonly type: 'certificate'; readonly chainLength: number; readonly subject?: string }
@@ -16,7 +16,7 @@ export type HandshakeStep =
   | { readonly type: 'client-certificate-sent'; readonly empty: boolean }
   | { readonly type: 'client-finished-sent' }
   | { readonly type: 'client-hello-received'; readonly serverName?: string; readonly offeredSuites: readonly string[]; readonly keyShares: readonly string[]; readonly alpn?: readonly string[] }
-  | { readonly type: 'server-hello-sent'; readonly cipherSuite: string; readonly group: string }
+  | { readonly type: 'server-hello-sent'; readonly cipherSuite: string; readonly group: string; readonly resumed?: boolean }
   | { readonly type: 'server-certificate-sent'; readonly chainLength: number; readonly subject: string; readonly signatureScheme: string }
   | { readonly type: 'server-finished-sent' }
   | { readonly type: 'client-finished' }
@@ -34,6 +34,11 @@ export interface NegotiatedParameters {
   readonly alpn: string | undefined;
   readonly serverName: string | undefined;
   readonly helloRetry: boolean;
+  /**
+   * Whether a session ticket was resumed (RFC 8446 §2.2): no certificates were exchanged. The
+   * engine always sets it; optional only so that hand-built values stay valid (absent = false).
+   */
+  readonly resumed?: boolean;
   /** The peer's certificate chain as sent (DER, leaf first). */
   readonly peerCertificates: readonly Uint8Array[];
   /** Subjects of the validated path, leaf first (empty when verification was disabled). */
@@ -47,7 +52,7 @@ export type MessageEvent =
   | { readonly kind: 'alert'; readonly direction: 'sent' | 'received'; readonly level: string; readonly description: string; readonly at: number }
   | { readonly kind: 'change-cipher-spec'; readonly direction: 'sent' | 'received'; readonly at: number };
 
-/** A NewSessionTicket the server sent (resumption itself comes later). */
+/** A NewSessionTicket the server sent; a client context's ticket store keeps it for resumption. */
 export interface SessionTicket {
   readonly ticket: Uint8Array;
   readonly lifetimeSeconds: number;

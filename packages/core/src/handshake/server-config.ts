@@ -2,6 +2,7 @@ import { UsageError } from '../errors/tls-error.ts';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/provider.ts';
 import type { ParsedCertificate } from '../x509/certificate.ts';
+import { TicketKeys, type TicketProtector } from './tickets/ticket-keys.ts';
 import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
 
 /** One certificate chain and its private key. */
@@ -30,6 +31,15 @@ export interface ServerConfig {
   readonly outgoingBufferLimit?: number;
   readonly clock?: () => number;
   readonly now?: () => Date;
+  /**
+   * Seals session tickets (RFC 8446 §4.6.1). Share one {@link TicketKeys} between contexts (and
+   * call its `rotate()` now and then). Default: a random key for this context.
+   */
+  readonly ticketKeys?: TicketProtector;
+  /** NewSessionTicket messages after each handshake (resumed ones included); 0 turns tickets off. Default 2. */
+  readonly ticketCount?: number;
+  /** ticket_lifetime in seconds, 1..604800 (seven days, RFC 8446 §4.6.1). Default 7200. */
+  readonly ticketLifetime?: number;
 }
 
 /** A loaded certificate: DER chain, parsed leaf, key. */
@@ -50,6 +60,9 @@ export interface ResolvedServerConfig {
   readonly outgoingBufferLimit: number;
   readonly clock: () => number;
   readonly now: () => Date;
+  readonly ticketKeys: TicketProtector;
+  readonly ticketCount: number;
+  readonly ticketLifetime: number;
 }
 
 /** CertificateVerify schemes a server signs with, in default preference order (RFC 8446 §4.2.3). */
@@ -101,6 +114,10 @@ export function resolveServerConfig(
   }
   const recordSizeLimit = config.recordSizeLimit ?? 2 ** 14 + 1;
   if (!Number.isInteger(recordSizeLimit) || recordSizeLimit < 64 || recordSizeLimit > 2 ** 14 + 1) throw new UsageError('recordSizeLimit must be 64..16385 (RFC 8449)');
+  const ticketCount = config.ticketCount ?? 2;
+  if (!Number.isInteger(ticketCount) || ticketCount < 0 || ticketCount > 16) throw new UsageError('ticketCount must be 0..16');
+  const ticketLifetime = config.ticketLifetime ?? 7200;
+  if (!Number.isInteger(ticketLifetime) || ticketLifetime < 1 || ticketLifetime > 604800) throw new UsageError('ticketLifetime must be 1..604800 seconds (RFC 8446 §4.6.1)');
   return {
     provider,
     certificates,
@@ -116,5 +133,8 @@ export function resolveServerConfig(
     outgoingBufferLimit: config.outgoingBufferLimit ?? 128 * 1024,
     clock: config.clock ?? defaultClock,
     now: config.now ?? (() => new Date()),
+    ticketKeys: config.ticketKeys ?? new TicketKeys(),
+    ticketCount,
+    ticketLifetime,
   };
 }

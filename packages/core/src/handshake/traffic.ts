@@ -8,7 +8,8 @@ import { decodeMaxEarlyDataSize } from '../codec/extensions/early-data.ts';
 import { nextApplicationTrafficSecret, resumptionPsk } from '../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
-import type { NegotiatedParameters } from './events.ts';
+import type { NegotiatedParameters, SessionTicket } from './events.ts';
+import type { TicketStore } from './tickets/ticket-store.ts';
 import type { HandshakeOutbox, ReceivedMessage, TrafficState } from './outbox.ts';
 import { unexpectedMessage } from './client13/common.ts';
 
@@ -27,7 +28,12 @@ export interface TrafficSecrets {
 /** What the traffic phase needs to know about its connection. */
 export interface TrafficContext {
   readonly role: 'client' | 'server';
-  readonly config: { readonly provider: CryptoProvider };
+  readonly config: {
+    readonly provider: CryptoProvider;
+    /** A client's ticket store: tickets received go there too. */
+    readonly ticketStore?: TicketStore | undefined;
+    readonly now?: () => Date;
+  };
   readonly serverName: string | undefined;
 }
 
@@ -66,17 +72,21 @@ export class Connected implements TrafficState {
     check(nst.ticketLifetime <= MAX_TICKET_LIFETIME, 'illegal_parameter', `ticket lifetime ${nst.ticketLifetime}s exceeds seven days`);
     const earlyData = findExtension(nst.extensions, ExtensionType.early_data);
     const { suite, resumptionMasterSecret } = this.secrets;
-    out.ticket({
+    const { config, serverName } = this.session;
+    const ticket: SessionTicket = {
       ticket: nst.ticket.slice(),
       lifetimeSeconds: nst.ticketLifetime,
       ageAdd: nst.ticketAgeAdd,
       nonce: nst.ticketNonce.slice(),
       maxEarlyDataSize: earlyData === undefined ? undefined : decodeMaxEarlyDataSize(earlyData),
-      receivedAt: Date.now(),
+      receivedAt: config.now ? config.now().getTime() : Date.now(),
       cipherSuite: suite.id,
       psk: resumptionPsk(this.session.config.provider, suite, resumptionMasterSecret, nst.ticketNonce),
-      serverName: this.session.serverName,
-    });
+      serverName,
+    };
+    // A ticket for a connection without a server name could not be matched to a server later.
+    if (config.ticketStore !== undefined && serverName !== undefined) config.ticketStore.put(serverName, ticket);
+    out.ticket(ticket);
     return this;
   }
 

@@ -9,6 +9,7 @@ import type { HandshakeOutbox, ReceivedMessage, Transition } from '../outbox.ts'
 import { unexpectedMessage, type ClientSession } from './common.ts';
 import type { ServerHelloResult } from './negotiated.ts';
 import { ExpectCertificateOrCertificateRequest } from './expect-certificate.ts';
+import { ExpectFinished } from './expect-finished.ts';
 import type { ClientState } from './state.ts';
 
 // RFC 8446 §4.2 table: extensions a server may put in EncryptedExtensions (when offered).
@@ -61,6 +62,11 @@ export class ExpectEncryptedExtensions {
       ...(recordSizeLimit !== undefined ? { recordSizeLimit } : {}),
       serverNameAcknowledged: serverName !== undefined,
     });
-    return new ExpectCertificateOrCertificateRequest(this.session, { ...this.negotiated, alpn, serverNameAcknowledged: serverName !== undefined });
+    const result = { ...this.negotiated, alpn, serverNameAcknowledged: serverName !== undefined };
+    // RFC 8446 §2.2, §4.3.2: a resumed handshake has no Certificate, CertificateVerify or CertificateRequest.
+    if (this.negotiated.resumed) {
+      return new ExpectFinished(this.session, { ...result, certificateRequestContext: undefined, peerCertificates: [], chain: undefined, signatureScheme: undefined });
+    }
+    return new ExpectCertificateOrCertificateRequest(this.session, result);
   }
 }

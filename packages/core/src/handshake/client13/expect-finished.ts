@@ -8,7 +8,7 @@ import { finishedVerifyData } from '../../crypto/key-schedule.ts';
 import type { HandshakeOutbox, ReceivedMessage, Transition } from '../outbox.ts';
 import type { NegotiatedParameters } from '../events.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
-import type { ServerAuthResult } from './negotiated.ts';
+import type { PeerAuthResult } from './negotiated.ts';
 import { Connected } from '../traffic.ts';
 import type { ClientState } from './state.ts';
 
@@ -17,7 +17,7 @@ export class ExpectFinished {
   readonly kind = 'ExpectFinished';
   constructor(
     readonly session: ClientSession,
-    readonly negotiated: ServerAuthResult,
+    readonly negotiated: PeerAuthResult,
   ) {}
 
   handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
@@ -67,6 +67,7 @@ export class ExpectFinished {
       alpn: this.negotiated.alpn === undefined ? undefined : new TextDecoder().decode(this.negotiated.alpn),
       serverName: this.session.serverName,
       helloRetry: this.negotiated.helloRetry,
+      resumed: this.negotiated.resumed,
       peerCertificates: this.negotiated.peerCertificates,
       verifiedPath: this.negotiated.chain?.path.map((c) => c.subject) ?? [],
     };

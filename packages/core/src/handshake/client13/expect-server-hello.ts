@@ -10,7 +10,8 @@ import { getCipherSuite, type CipherSuiteParams } from '../../crypto/suites.ts';
 import { EarlySecret } from '../../crypto/key-schedule.ts';
 import type { KeyExchangeGroup, KeyExchangeKeyPair } from '../../crypto/provider.ts';
 import { after, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
-import { clientHelloMessage } from './client-hello.ts';
+import { clientHelloMessage, type OfferedTicket } from './client-hello.ts';
+import { decodePreSharedKeyServerHello } from '../../codec/extensions/pre-shared-key.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
 import { ExpectEncryptedExtensions } from './expect-encrypted-extensions.ts';
 import type { ClientState } from './state.ts';
@@ -38,6 +39,8 @@ export class ExpectServerHello {
     /** Set after a HelloRetryRequest: the suite it chose, which ServerHello must repeat. */
     readonly retriedWith: CipherSuiteParams | undefined,
     readonly sentCompatibilityCcs: boolean,
+    /** The ticket offered in the last ClientHello, if any. */
+    readonly psk: OfferedTicket | undefined,
   ) {}
 
   handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
@@ -101,28 +104,48 @@ export class ExpectServerHello {
     transcript.add(msg.raw);
     out.step({ type: 'hello-retry-request', selectedGroup, cookie: cookie !== undefined });
 
+    // §4.1.4: a ticket goes into the second ClientHello only if its hash is the chosen suite's;
+    // its binder then covers message_hash(ClientHello1), the HelloRetryRequest and the new hello.
+    const psk = this.psk !== undefined && this.psk.suite.hash === suite.hash ? this.psk : undefined;
     const sendSecondHello = (keyShares: readonly KeyExchangeKeyPair[], o: HandshakeOutbox): Transition<ClientState> => {
-      const hello = clientHelloMessage(config, {
-        random: this.session.random,
-        legacySessionId: this.session.legacySessionId,
-        sniHostName: this.session.sniHostName,
-        keyShares,
-        cookie,
-      });
+      const hello = clientHelloMessage(
+        config,
+        {
+          random: this.session.random,
+          legacySessionId: this.session.legacySessionId,
+          sniHostName: this.session.sniHostName,
+          keyShares,
+          cookie,
+          psk,
+        },
+        (truncated) => transcript.hashWith(truncated),
+      );
       // RFC 8446 Appendix D.4: the dummy change_cipher_spec goes before the second flight.
       if (config.middleboxCompatibility) o.sendChangeCipherSpec();
       transcript.add(hello.raw);
       o.sendHandshake(hello.raw);
       o.step(clientHelloStep(this.session, keyShares, true));
-      return new ExpectServerHello(this.session, keyShares, hello.extensions, suite, config.middleboxCompatibility);
+      return new ExpectServerHello(this.session, keyShares, hello.extensions, suite, config.middleboxCompatibility, psk);
     };
     if (shares.length > 0) return sendSecondHello(shares, out);
     return after(config.provider.generateKeyPair(selectedGroup as KeyExchangeGroup), out, (kp, o) => sendSecondHello([kp], o));
   }
 
+  /** RFC 8446 §4.2.11: the PSK the server selected, checked; undefined for a full handshake. */
+  private acceptedPsk(sh: ServerHello, suite: CipherSuiteParams): Uint8Array | undefined {
+    const data = findExtension(sh.extensions, ExtensionType.pre_shared_key);
+    if (data === undefined) return undefined;
+    const selected = decodePreSharedKeyServerHello(data);
+    // checkExtensions made sure we offered pre_shared_key; we offer one identity.
+    const offered = this.psk;
+    check(offered !== undefined && selected === 0, 'illegal_parameter', `server selected PSK identity ${selected}, which we did not offer`);
+    check(offered.suite.hash === suite.hash, 'illegal_parameter', `server resumed a ${offered.suite.hash} ticket with ${suite.name}`);
+    return offered.ticket.psk;
+  }
+
   private handleServerHello(sh: ServerHello, suite: CipherSuiteParams, msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
     this.checkExtensions(sh, SERVER_HELLO_EXTENSIONS, 'ServerHello');
-    // We offer no PSK yet, so pre_shared_key was never offered and checkExtensions refused it.
+    const psk = this.acceptedPsk(sh, suite);
     const keyShareData = findExtension(sh.extensions, ExtensionType.key_share);
     check(keyShareData !== undefined, 'missing_extension', 'ServerHello has no key_share');
     const entry = decodeKeyShareServerHello(keyShareData);
@@ -132,11 +155,11 @@ export class ExpectServerHello {
     const { transcript, config } = this.session;
     transcript.selectHash(suite.hash);
     transcript.add(msg.raw);
-    out.step({ type: 'server-hello', cipherSuite: suite.name, group: ours.group, version: nameOf.protocolVersion(ProtocolVersion.TLS1_3) });
+    out.step({ type: 'server-hello', cipherSuite: suite.name, group: ours.group, version: nameOf.protocolVersion(ProtocolVersion.TLS1_3), resumed: psk !== undefined });
 
     return after(ours.deriveSharedSecret(entry.keyExchange), out, (shared, o) => {
-      // RFC 8446 §7.1: no PSK, so the early secret is HKDF-Extract(0, 0).
-      const handshakeSecret = EarlySecret.create(config.provider, suite).toHandshake(shared);
+      // RFC 8446 §7.1: the Early Secret is HKDF-Extract(0, PSK), or (0, 0) without a PSK.
+      const handshakeSecret = EarlySecret.create(config.provider, suite, psk).toHandshake(shared);
       const th = transcript.hash();
       const clientSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
       const serverSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
@@ -151,6 +174,7 @@ export class ExpectServerHello {
         suite,
         group: ours.group,
         helloRetry: this.retriedWith !== undefined,
+        resumed: psk !== undefined,
         handshakeSecret,
         clientHandshakeTrafficSecret: clientSecret,
         serverHandshakeTrafficSecret: serverSecret,

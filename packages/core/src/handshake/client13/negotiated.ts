@@ -9,6 +9,8 @@ export interface ServerHelloResult {
   readonly suite: CipherSuiteParams;
   readonly group: KeyExchangeGroup;
   readonly helloRetry: boolean;
+  /** A ticket was resumed: no Certificate or CertificateVerify follow (RFC 8446 §2.2). */
+  readonly resumed: boolean;
   readonly handshakeSecret: HandshakeSecret;
   readonly clientHandshakeTrafficSecret: Uint8Array;
   readonly serverHandshakeTrafficSecret: Uint8Array;
@@ -21,12 +23,17 @@ export interface EncryptedExtensionsResult extends ServerHelloResult {
   readonly serverNameAcknowledged: boolean;
 }
 
-/** Everything up to a validated server certificate. */
-export interface ServerAuthResult extends EncryptedExtensionsResult {
+/** How the server was authenticated: by its certificate, or (resumed) by the ticket's PSK. */
+export interface PeerAuthResult extends EncryptedExtensionsResult {
   /** The CertificateRequest's context when the server asked for a client certificate. */
   readonly certificateRequestContext: Uint8Array | undefined;
+  /** Empty when resumed. */
   readonly peerCertificates: readonly Uint8Array[];
-  readonly leafKey: PublicKey;
   readonly chain: VerifiedChain | undefined;
   readonly signatureScheme: number | undefined;
+}
+
+/** Everything up to a validated server certificate. */
+export interface ServerAuthResult extends PeerAuthResult {
+  readonly leafKey: PublicKey;
 }

@@ -7,6 +7,7 @@ import { clientHelloMessage } from './client-hello.ts';
 import type { ClientSession } from './common.ts';
 import { ExpectServerHello, clientHelloStep } from './expect-server-hello.ts';
 import type { ClientState } from './state.ts';
+import { takeTicket } from './offer-ticket.ts';
 
 /**
  * Begin a client handshake: generate key shares, send ClientHello (RFC 8446 §4.1.2), and
@@ -26,16 +27,17 @@ export function startClientHandshake(config: ResolvedClientConfig, serverName: s
     legacySessionId,
     transcript: new Transcript(provider),
   };
+  const psk = takeTicket(config, serverName);
   const groups = config.groups.slice(0, config.keyShareCount);
   return generateAll(groups.map((g) => () => provider.generateKeyPair(g)), out, (keyShares, o) => {
-    const hello = clientHelloMessage(config, { random, legacySessionId, sniHostName: session.sniHostName, keyShares, cookie: undefined });
+    const hello = clientHelloMessage(config, { random, legacySessionId, sniHostName: session.sniHostName, keyShares, cookie: undefined, psk });
     session.transcript.add(hello.raw);
     o.sendHandshake(hello.raw);
     // RFC 8446 §5: from the first ClientHello until the peer's Finished, a plaintext
     // change_cipher_spec (middlebox compatibility) may arrive and is dropped.
     o.setAcceptCompatibilityCcs(true);
     o.step(clientHelloStep(session, keyShares, false));
-    return new ExpectServerHello(session, keyShares, hello.extensions, undefined, false);
+    return new ExpectServerHello(session, keyShares, hello.extensions, undefined, false, psk);
   });
 }
 

@@ -10,6 +10,8 @@ import { decodeServerNameList } from '../../codec/extensions/server-name.ts';
 import { decodeProtocolNameList } from '../../codec/extensions/alpn.ts';
 import { decodeRecordSizeLimit } from '../../codec/extensions/record-size-limit.ts';
 import { decodeCookie } from '../../codec/extensions/cookie.ts';
+import { decodePreSharedKeyClientHello, type OfferedPsks } from '../../codec/extensions/pre-shared-key.ts';
+import { decodePskKeyExchangeModes } from '../../codec/extensions/psk-key-exchange-modes.ts';
 import type { KeyExchangeGroup } from '../../crypto/provider.ts';
 
 /** What a ClientHello offers, decoded and checked (RFC 8446 §4.1.2, §4.2). */
@@ -23,6 +25,10 @@ export interface ClientHelloOffer {
   readonly recordSizeLimit: number | undefined;
   readonly cookie: Uint8Array | undefined;
   readonly earlyData: boolean;
+  /** pre_shared_key (RFC 8446 §4.2.11): the offered identities and binders. */
+  readonly psk: OfferedPsks | undefined;
+  /** psk_key_exchange_modes (RFC 8446 §4.2.9); empty when absent. */
+  readonly pskModes: readonly number[];
 }
 
 const groupNames = new Map<number, KeyExchangeGroup>((['x25519', 'secp256r1', 'secp384r1'] as const).map((g) => [NamedGroup[g], g]));
@@ -52,14 +58,19 @@ export function readClientHello(hello: ClientHello): ClientHelloOffer {
   const sigAlgsData = ext(ExtensionType.signature_algorithms);
   check(groupsData !== undefined, 'missing_extension', 'ClientHello has no supported_groups');
   check(keyShareData !== undefined, 'missing_extension', 'ClientHello has no key_share');
-  check(sigAlgsData !== undefined, 'missing_extension', 'ClientHello has no signature_algorithms');
+  const pskData = ext(ExtensionType.pre_shared_key);
+  const pskModesData = ext(ExtensionType.psk_key_exchange_modes);
+  // §9.2: signature_algorithms is required unless the client offers a PSK.
+  check(sigAlgsData !== undefined || pskData !== undefined, 'missing_extension', 'ClientHello has no signature_algorithms');
+  // §4.2.9: a client offering pre_shared_key must offer psk_key_exchange_modes.
+  check(pskData === undefined || pskModesData !== undefined, 'missing_extension', 'ClientHello offers pre_shared_key without psk_key_exchange_modes');
   const supportedGroups = decodeNamedGroupList(groupsData);
   const keyShares = decodeKeyShareClientHello(keyShareData);
   // §4.2.8: shares only for offered groups.
   for (const share of keyShares) {
     check(supportedGroups.includes(share.group), 'illegal_parameter', `key_share for ${nameOf.namedGroup(share.group)}, which supported_groups does not list`);
   }
-  // §4.2.11: pre_shared_key must be the last extension (resumption is not offered here).
+  // §4.2.11: pre_shared_key must be the last extension.
   const pskIndex = hello.extensions.findIndex((e) => e.type === ExtensionType.pre_shared_key);
   check(pskIndex === -1 || pskIndex === hello.extensions.length - 1, 'illegal_parameter', 'pre_shared_key is not the last extension');
 
@@ -72,10 +83,12 @@ export function readClientHello(hello: ClientHello): ClientHelloOffer {
     serverName: sniData === undefined ? undefined : decodeServerNameList(sniData),
     supportedGroups,
     keyShares,
-    signatureAlgorithms: decodeSignatureSchemeList(sigAlgsData),
+    signatureAlgorithms: sigAlgsData === undefined ? [] : decodeSignatureSchemeList(sigAlgsData),
     alpn: alpnData === undefined ? undefined : decodeProtocolNameList(alpnData),
     recordSizeLimit: limitData === undefined ? undefined : decodeRecordSizeLimit(limitData),
     cookie: cookieData === undefined ? undefined : decodeCookie(cookieData),
     earlyData: ext(ExtensionType.early_data) !== undefined,
+    psk: pskData === undefined ? undefined : decodePreSharedKeyClientHello(pskData),
+    pskModes: pskModesData === undefined ? [] : decodePskKeyExchangeModes(pskModesData),
   };
 }

@@ -8,6 +8,7 @@ import type { HandshakeOutbox, HandshakeState, ReceivedMessage } from '../outbox
 import { Connected } from '../traffic.ts';
 import { unexpectedMessage } from '../client13/common.ts';
 import type { ServerHandshakeContext } from './server-flight.ts';
+import { issueTickets } from './issue-tickets.ts';
 
 /** What the server keeps while it waits for the client's Finished. */
 export interface AwaitingClientFinished {
@@ -17,6 +18,7 @@ export interface AwaitingClientFinished {
   readonly serverApplicationTrafficSecret: Uint8Array;
   readonly exporterMasterSecret: Uint8Array;
   readonly parameters: NegotiatedParameters;
+  readonly alpn: Uint8Array | undefined;
 }
 
 /** Waiting for the client's Finished (RFC 8446 §4.4.4). */
@@ -39,6 +41,7 @@ export class ExpectClientFinished implements HandshakeState {
     out.setAcceptCompatibilityCcs(false);
     out.step({ type: 'client-finished' });
     out.step({ type: 'established', parameters: this.keys.parameters });
+    issueTickets(config, this.ctx.offer, suite, resumptionMasterSecret, this.keys.alpn, out);
     return new Connected(
       { role: 'server', config, serverName: this.ctx.offer.serverName },
       {

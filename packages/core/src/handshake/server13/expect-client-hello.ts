@@ -17,6 +17,7 @@ import { unexpectedMessage } from '../client13/common.ts';
 import { readClientHello, type ClientHelloOffer } from './client-hello-offer.ts';
 import { chooseCipherSuite, chooseKeyShare } from './negotiate.ts';
 import { sendServerFlight } from './server-flight.ts';
+import { acceptPsk } from './accept-psk.ts';
 
 /** What a HelloRetryRequest fixed, which the second ClientHello must follow (RFC 8446 §4.1.4). */
 export interface RetryState {
@@ -63,9 +64,11 @@ export class ExpectClientHello implements HandshakeState {
       check(this.retry === undefined, 'illegal_parameter', 'second ClientHello still has no acceptable key share');
       return this.sendHelloRetryRequest(offer, suite, choice.retryGroup, msg, out);
     }
+    // §4.2.11: a ticket to resume; its binder covers the transcript so far and this ClientHello.
+    const psk = acceptPsk(this.config, offer, suite, this.transcript, msg.raw);
     this.transcript.add(msg.raw);
     return sendServerFlight(
-      { config: this.config, transcript: this.transcript, offer, suite, sentCompatibilityCcs: this.retry?.sentCompatibilityCcs ?? false, helloRetry: this.retry !== undefined },
+      { config: this.config, transcript: this.transcript, offer, suite, sentCompatibilityCcs: this.retry?.sentCompatibilityCcs ?? false, helloRetry: this.retry !== undefined, psk },
       choice,
       out,
     );

@@ -9,6 +9,8 @@ import { encodeFinished } from '../../codec/messages/finished.ts';
 import { encodeSupportedVersionsServerHello } from '../../codec/extensions/supported-versions.ts';
 import { encodeKeyShareServerHello } from '../../codec/extensions/key-share.ts';
 import { encodeEmptyExtension } from '../../codec/extensions/empty.ts';
+import { encodePreSharedKeyServerHello } from '../../codec/extensions/pre-shared-key.ts';
+import { check } from '../../errors/tls-error.ts';
 import { encodeSelectedProtocol } from '../../codec/extensions/alpn.ts';
 import { encodeRecordSizeLimit } from '../../codec/extensions/record-size-limit.ts';
 import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../../crypto/key-schedule.ts';
@@ -21,6 +23,7 @@ import { after, type HandshakeOutbox, type HandshakeState, type Transition } fro
 import type { ClientHelloOffer } from './client-hello-offer.ts';
 import { chooseAlpn, chooseCertificate, type KeyShareChoice } from './negotiate.ts';
 import { ExpectClientFinished } from './expect-client-finished.ts';
+import type { AcceptedPsk } from './accept-psk.ts';
 
 /** What the server flight is built from. */
 export interface ServerHandshakeContext {
@@ -30,6 +33,8 @@ export interface ServerHandshakeContext {
   readonly suite: CipherSuiteParams;
   readonly sentCompatibilityCcs: boolean;
   readonly helloRetry: boolean;
+  /** The ticket we resume (RFC 8446 §2.2), or undefined for a full handshake. */
+  readonly psk: AcceptedPsk | undefined;
 }
 
 /**
@@ -38,6 +43,9 @@ export interface ServerHandshakeContext {
  * a promise (a native or WebCrypto provider).
  */
 export function sendServerFlight(ctx: ServerHandshakeContext, choice: Extract<KeyShareChoice, { share: unknown }>, out: HandshakeOutbox): Transition<HandshakeState> {
+  if (ctx.psk !== undefined) return sendResumedFlight(ctx, ctx.psk, choice, out);
+  // §9.2: certificate authentication needs the client's signature_algorithms.
+  check(ctx.offer.signatureAlgorithms.length > 0, 'missing_extension', 'ClientHello has no signature_algorithms');
   // Refusals come before any work: a certificate and ALPN must be possible.
   const cert = chooseCertificate(ctx.config, ctx.offer);
   const alpn = chooseAlpn(ctx.config, ctx.offer);
@@ -64,12 +72,32 @@ export function sendServerFlight(ctx: ServerHandshakeContext, choice: Extract<Ke
   );
 }
 
+/**
+ * RFC 8446 §2.2: a resumed handshake with psk_dhe_ke: ServerHello with pre_shared_key and a key
+ * share, then EncryptedExtensions and Finished; no Certificate, no CertificateVerify.
+ */
+function sendResumedFlight(ctx: ServerHandshakeContext, psk: AcceptedPsk, choice: Extract<KeyShareChoice, { share: unknown }>, out: HandshakeOutbox): Transition<HandshakeState> {
+  const alpn = chooseAlpn(ctx.config, ctx.offer);
+  const { provider } = ctx.config;
+  return after(provider.generateKeyPair(choice.group), out, (keyPair, o1) =>
+    after(keyPair.deriveSharedSecret(choice.share.keyExchange), o1, (shared, o2) => {
+      const handshakeSecret = sendServerHello(ctx, keyPair, o2);
+      const keys = startHandshakeKeys(ctx, handshakeSecret(shared), o2);
+      sendEncryptedExtensions(ctx, alpn, false, o2);
+      return sendServerFinished(ctx, keys, { scheme: undefined, alpn, group: choice.group }, o2);
+    }),
+  );
+}
+
 /** ServerHello, and the compatibility CCS after it (Appendix D.4). Returns the key schedule step. */
 function sendServerHello(ctx: ServerHandshakeContext, keyPair: KeyExchangeKeyPair, out: HandshakeOutbox): (shared: Uint8Array) => HandshakeSecret {
-  const extensions: Extension[] = [
-    { type: ExtensionType.supported_versions, data: encodeSupportedVersionsServerHello(ProtocolVersion.TLS1_3) },
+  // The order of RFC 8448's traces: pre_shared_key, key_share, supported_versions.
+  const extensions: Extension[] = [];
+  if (ctx.psk !== undefined) extensions.push({ type: ExtensionType.pre_shared_key, data: encodePreSharedKeyServerHello(ctx.psk.selectedIdentity) });
+  extensions.push(
     { type: ExtensionType.key_share, data: encodeKeyShareServerHello({ group: NamedGroup[keyPair.group], keyExchange: keyPair.publicKey }) },
-  ];
+    { type: ExtensionType.supported_versions, data: encodeSupportedVersionsServerHello(ProtocolVersion.TLS1_3) },
+  );
   const sh = encodeHandshake(
     HandshakeType.server_hello,
     encodeServerHello({ legacyVersion: ProtocolVersion.TLS1_2, random: ctx.config.provider.randomBytes(32), legacySessionIdEcho: ctx.offer.hello.legacySessionId, cipherSuite: ctx.suite.id, legacyCompressionMethod: 0, extensions }),
@@ -77,8 +105,9 @@ function sendServerHello(ctx: ServerHandshakeContext, keyPair: KeyExchangeKeyPai
   ctx.transcript.add(sh);
   out.sendHandshake(sh);
   if (ctx.offer.hello.legacySessionId.length > 0 && !ctx.sentCompatibilityCcs) out.sendChangeCipherSpec();
-  out.step({ type: 'server-hello-sent', cipherSuite: ctx.suite.name, group: keyPair.group });
-  return (shared) => EarlySecret.create(ctx.config.provider, ctx.suite).toHandshake(shared);
+  out.step({ type: 'server-hello-sent', cipherSuite: ctx.suite.name, group: keyPair.group, ...(ctx.psk !== undefined ? { resumed: true } : {}) });
+  const early = ctx.psk?.earlySecret ?? EarlySecret.create(ctx.config.provider, ctx.suite);
+  return (shared) => early.toHandshake(shared);
 }
 
 interface HandshakeKeys {
@@ -117,7 +146,7 @@ function sendEncryptedExtensions(ctx: ServerHandshakeContext, alpn: Uint8Array |
 }
 
 /** §4.4.4 Finished, then the application secrets; we may send data from here (0.5-RTT). */
-function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, negotiated: { scheme: number; alpn: Uint8Array | undefined; group: string }, out: HandshakeOutbox): Transition<HandshakeState> {
+function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, negotiated: { scheme: number | undefined; alpn: Uint8Array | undefined; group: string }, out: HandshakeOutbox): Transition<HandshakeState> {
   const { provider } = ctx.config;
   const verifyData = finishedVerifyData(provider, ctx.suite, keys.serverHandshakeTrafficSecret, ctx.transcript.hash());
   const finished = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
@@ -140,14 +169,16 @@ function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, ne
     clientApplicationTrafficSecret: clientAppSecret,
     serverApplicationTrafficSecret: serverAppSecret,
     exporterMasterSecret: exporterSecret,
+    alpn: negotiated.alpn,
     parameters: {
       version: nameOf.protocolVersion(ProtocolVersion.TLS1_3),
       cipherSuite: ctx.suite.name,
       group: negotiated.group,
-      signatureScheme: nameOf.signatureScheme(negotiated.scheme),
+      signatureScheme: nameOf.signatureScheme(negotiated.scheme ?? 0),
       alpn: negotiated.alpn === undefined ? undefined : new TextDecoder().decode(negotiated.alpn),
       serverName: ctx.offer.serverName,
       helloRetry: ctx.helloRetry,
+      resumed: ctx.psk !== undefined,
       peerCertificates: [],
       verifiedPath: [],
     },
