@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { connectCommand } from './connect-command.ts';
+import { serveCommand } from './serve-command.ts';
 import { verifyCommand } from './verify.ts';
 
 const USAGE = `usage: rxtls <command> [options]
 commands:
   connect HOST:PORT [--servername N] [--ca FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]
+  serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace]
   verify --ca ROOTS.pem [--untrusted INTERMEDIATES.pem] --chain LEAF.pem [--host NAME | --ip ADDR] [--time ISO8601] [--purpose serverAuth]`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -18,6 +20,15 @@ async function main(argv: readonly string[]): Promise<number> {
         stdout: (data) => process.stdout.write(data),
         stderr,
         stdin: process.stdin,
+      });
+    case 'serve':
+      return serveCommand(rest, {
+        stdout: (data) => process.stdout.write(data),
+        stderr,
+        stopped: new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        }),
       });
     case 'verify':
       return verifyCommand(rest, { stdout: (s) => process.stdout.write(`${s}\n`), stderr });
