@@ -71,7 +71,23 @@ describe.each([
     const { stdout } = await run;
     expect(stdout).toContain('  > GET / HTTP/1.1\n');
     expect(stdout).toContain('  < HTTP/1.1 200 OK\n');
-    expect(stdout).toContain('  < Hello from node:tls, read through rxtls.\n');
+    expect(stdout).toContain('  < Server: rxtls demo\n');
+    expect(stdout).toContain('  < Hello from an rxtls server, read through rxtls.\n');
+  });
+
+  it('shows the same handshake as the rxtls server saw it', async () => {
+    const { stdout } = await run;
+    const cipher = /^ {2}cipher +(.+)$/m.exec(stdout)?.[1];
+    const group = /^ {2}key group +(.+)$/m.exec(stdout)?.[1];
+    expect(/^ {2}server saw +(.+)$/m.exec(stdout)?.[1]).toBe(`${cipher}, ${group}, SNI localhost, ALPN http/1.1`);
+  });
+
+  it('second act: node:tls connects to the same rxtls server, verifies it and gets a response', async () => {
+    const { stdout } = await run;
+    const act = stdout.slice(stdout.indexOf('6. Second act'));
+    expect(act).toMatch(/^ {2}node:tls +TLSv1\.3, TLS_\w+, ALPN http\/1\.1$/m);
+    expect(act).toMatch(/^ {2}verified +yes/m);
+    expect(act).toMatch(/^ {2}response +HTTP\/1\.1 200 OK$/m);
   });
 
   it('fits in 80 columns and has no colour codes when stdout is not a terminal', async () => {

@@ -2,26 +2,28 @@
  * `pnpm demo`: rxtls end to end on one machine, with nothing but Node.js.
  *
  * 1. makes a throw-away PKI (root → intermediate → leaf for localhost) in pure JS;
- * 2. starts a `node:tls` server on 127.0.0.1 (an ephemeral port) with it;
- * 3. connects with rxtls, drawing the handshake timeline as it happens;
- * 4. prints what was negotiated and the certificate chain;
- * 5. sends `GET / HTTP/1.1` over the connection and prints the response.
+ * 2. starts an rxtls server (`createServer`) on 127.0.0.1 (an ephemeral port) with it;
+ * 3. connects with the rxtls client, drawing the handshake timeline as it happens;
+ * 4. prints what was negotiated (as both ends saw it) and the certificate chain;
+ * 5. sends `GET / HTTP/1.1` over the connection and prints the response;
+ * 6. a second act: `node:tls` (OpenSSL) as the client of the same rxtls server.
  *
  * Usage: `pnpm demo [--rsa] [--wrong-root]`
  *   --rsa         RSA-2048 certificates instead of ECDSA P-256
  *   --wrong-root  trust the root of another generated PKI: watch verification fail (exit 1)
  * Colours only when stdout is a terminal and NO_COLOR is not set.
  */
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { connect as nodeTlsConnect } from 'node:tls';
 import { TlsError, loadCertificates, parseCertificate, type HandshakeEvent, type NegotiatedParameters, type ParsedCertificate, type TlsSession } from '@rxtls/core';
-import { openTlsSession } from '@rxtls/transport-node';
+import { createServer, openTlsSession, type TlsServer, type TlsSocket } from '@rxtls/transport-node';
 import { palette, truncate } from './support/ansi.ts';
 import { generateDemoPki, type DemoKeyType, type DemoPki } from './support/generate-pki.ts';
 import { renderTimeline, timelineLegend } from './timeline-printer.ts';
 
 /** What the embedded server answers to any request. */
-const RESPONSE_BODY = 'Hello from node:tls, read through rxtls.\n';
+const RESPONSE_BODY = 'Hello from an rxtls server, read through rxtls.\n';
 /** The demo gives up (exit 1) rather than hang if something stalls. */
 const DEADLINE_MS = 30_000;
 
@@ -50,11 +52,11 @@ function field(key: string, value: string, style: (s: string) => string = (s) =>
 }
 
 /**
- * A node:tls server that answers one HTTP/1.1 request per connection with a short text body,
- * then closes (close_notify, then FIN).
+ * An rxtls server that answers one HTTP/1.1 request per connection with a short text body,
+ * then closes (close_notify, then FIN). Each connection is a server-role `TlsSocket`.
  */
-async function startServer(pki: DemoPki): Promise<{ server: Server; port: number }> {
-  const server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem + pki.intermediatePem, minVersion: 'TLSv1.3', ALPNProtocols: ['http/1.1'] }, (socket: TLSSocket) => {
+async function startServer(pki: DemoPki): Promise<{ server: TlsServer; port: number }> {
+  const server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem + pki.intermediatePem, ALPNProtocols: ['http/1.1'] }, (socket: TlsSocket) => {
     let request = '';
     socket.setEncoding('latin1');
     socket.on('error', () => socket.destroy());
@@ -62,11 +64,11 @@ async function startServer(pki: DemoPki): Promise<{ server: Server; port: number
       request += chunk;
       if (!request.includes('\r\n\r\n')) return;
       const body = Buffer.from(RESPONSE_BODY, 'utf8');
-      const head = ['HTTP/1.1 200 OK', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${body.length}`, 'Server: node:tls demo', 'Connection: close', '', ''].join('\r\n');
+      const head = ['HTTP/1.1 200 OK', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${body.length}`, 'Server: rxtls demo', 'Connection: close', '', ''].join('\r\n');
       socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
     });
   });
-  server.on('tlsClientError', () => {});
+  server.on('tlsClientError', () => {}); // the client reports its own failure
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -115,6 +117,28 @@ function printParameters(parameters: NegotiatedParameters): void {
   field('ALPN', parameters.alpn ?? '(none)');
   field('server name', parameters.serverName ?? '(none)');
   field('HRR', parameters.helloRetry ? 'yes (the server asked for another key share)' : 'no');
+}
+
+/** The same handshake from the rxtls server's side (`socket.established` there). */
+function printServerView(parameters: NegotiatedParameters): void {
+  const sni = parameters.serverName ?? 'no SNI';
+  field('server saw', `${parameters.cipherSuite}, ${parameters.group}, SNI ${sni}, ALPN ${parameters.alpn ?? 'none'}`);
+}
+
+/** Act two: node:tls (OpenSSL inside Node) as the client of the same rxtls server. */
+async function nodeTlsAct(port: number, rootPem: string): Promise<void> {
+  const socket = nodeTlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: rootPem, ALPNProtocols: ['http/1.1'] });
+  socket.on('error', () => {});
+  await once(socket, 'secureConnect');
+  field('node:tls', `${socket.getProtocol() ?? '?'}, ${socket.getCipher().name}, ALPN ${socket.alpnProtocol || 'none'}`);
+  field('verified', socket.authorized ? 'yes, against the generated root' : `no: ${String(socket.authorizationError)}`, socket.authorized ? p.green : p.red);
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.write('GET /again HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+  await once(socket, 'end');
+  socket.end();
+  const status = Buffer.concat(chunks).toString('latin1').split('\r\n', 1)[0] ?? '';
+  field('response', status);
 }
 
 function printChain(parameters: NegotiatedParameters, rootPem: string): void {
@@ -166,7 +190,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const keyType: DemoKeyType = argv.includes('--rsa') ? 'rsa-2048' : 'ecdsa-p256';
   const wrongRoot = argv.includes('--wrong-root');
   const began = now();
-  say(p.bold('rxtls demo') + p.dim(' · a TLS 1.3 client in TypeScript, against a local node:tls server'));
+  say(p.bold('rxtls demo') + p.dim(' · TLS 1.3 in TypeScript on both ends of the connection'));
 
   heading(1, 'Certificates');
   const t0 = now();
@@ -179,9 +203,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (wrongRoot) field('trusting', 'the root of ANOTHER PKI (--wrong-root): expect a failure', p.yellow);
 
   const { server, port } = await startServer(pki);
+  // The first connection as the server saw it ('secureConnection' comes once its handshake is done).
+  const serverView = new Promise<NegotiatedParameters>((resolve) => server.once('secureConnection', (socket: TlsSocket) => void socket.established.then(resolve)));
   let session: TlsSession | undefined;
   try {
-    heading(2, `Handshake with 127.0.0.1:${port} (node:tls, in this process)`);
+    heading(2, `Handshake with 127.0.0.1:${port} (rxtls server, in this process)`);
     const connectStart = now();
     session = await openTlsSession({ host: '127.0.0.1', port, servername: 'localhost', ca: trusted, alpnProtocols: ['http/1.1'] });
     const start = now();
@@ -193,6 +219,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
     heading(3, 'Negotiated');
     printParameters(parameters);
+    printServerView(await serverView);
 
     heading(4, 'Certificate chain');
     printChain(parameters, pki.rootPem);
@@ -211,10 +238,14 @@ async function main(argv: readonly string[]): Promise<void> {
       closing = `the server sent close_notify; ours did not reach it (${err instanceof Error ? err.message : String(err)})`;
     }
 
+    heading(6, 'Second act: a node:tls client, same rxtls server');
+    await nodeTlsAct(port, pki.rootPem);
+
     say();
     say(`${p.green('✓')} done in ${(now() - began).toFixed(0)} ms; ${closing}.`);
   } finally {
     session?.destroy();
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
 }
