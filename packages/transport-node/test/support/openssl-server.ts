@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** A running `openssl s_server -quiet`: its stdout is exactly the bytes clients sent. */
 export interface OpensslServer {
@@ -38,17 +39,40 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForListening(port: number, proc: ChildProcessWithoutNullStreams): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+/**
+ * The port a process listens on, read from /proc: its socket inodes, then the LISTEN entry
+ * with one of them in /proc/net/tcp. Unlike probing a port we picked, this cannot mistake
+ * another test's listener for ours.
+ */
+function listeningPort(pid: number): number | undefined {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`)
+        .map((fd) => {
+          try {
+            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((x): x is string => x !== undefined),
+    );
+  } catch {
+    return undefined;
+  }
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[3] === '0A' && f[9] !== undefined && inodes.has(f[9])) return parseInt(f[1]!.split(':')[1]!, 16);
+  }
+  return undefined;
+}
+
+async function waitForListening(proc: ChildProcessWithoutNullStreams): Promise<number> {
+  for (let i = 0; i < 400; i++) {
     if (proc.exitCode !== null) throw new Error(`openssl s_server exited with ${proc.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
+    const port = proc.pid === undefined ? undefined : listeningPort(proc.pid);
+    if (port !== undefined) return port;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('openssl s_server did not start listening');
@@ -56,8 +80,7 @@ async function waitForListening(port: number, proc: ChildProcessWithoutNullStrea
 
 /** Start `openssl s_server -tls1_3 -quiet` on a loopback port. */
 export async function startOpensslServer(options: OpensslServerOptions): Promise<OpensslServer> {
-  const port = await freePort();
-  const args = ['s_server', '-accept', `127.0.0.1:${port}`, '-tls1_3', '-quiet', '-cert', options.cert, '-key', options.key];
+  const args = ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-quiet', '-cert', options.cert, '-key', options.key];
   if (options.chain) args.push('-cert_chain', options.chain);
   if (options.groups) args.push('-groups', options.groups);
   if (options.ciphersuites) args.push('-ciphersuites', options.ciphersuites);
@@ -77,7 +100,7 @@ export async function startOpensslServer(options: OpensslServerOptions): Promise
   proc.stderr.on('data', (d: Buffer) => {
     err += d.toString();
   });
-  await waitForListening(port, proc);
+  const port = await waitForListening(proc);
   const all = (): Buffer => Buffer.concat(chunks);
   return {
     port,
