@@ -139,6 +139,20 @@ describe('createServer with node:tls', () => {
     expect(await roundTrip(client, 'still here')).toBe('still here');
   });
 
+  it("fails a client that never finishes its handshake after handshakeTimeout ('tlsClientError')", async () => {
+    const { server, port } = await echoServer({ handshakeTimeout: 150 });
+    const failed = once(server, 'tlsClientError');
+    const raw = netConnect({ host: '127.0.0.1', port });
+    raw.on('error', () => undefined);
+    const started = Date.now();
+    const [error, socket] = (await failed) as [Error, TlsSocket];
+    expect(error.message).toMatch(/handshake not finished after 150 ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    await closed(socket);
+    expect(server.tlsSockets.size).toBe(0);
+    raw.destroy();
+  });
+
   it('rejects a bad option set at creation', () => {
     expect(() => createServer({ cert: pki.servers.p256.certPem })).toThrow(/cert.*key/);
     expect(() => createServer({})).toThrow(/needs/);
