@@ -1,0 +1,110 @@
+// Session resumption with real peers: openssl s_client resumes (-sess_out / -sess_in) against
+// an rxtls server, and an rxtls client resumes against openssl s_server.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryTicketStore, TlsClientContext, type NegotiatedParameters, type TlsSession } from '@rxtls/core';
+import { connectTls, createTlsServer } from '../src/index.ts';
+import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
+import { startOpensslServer, type OpensslServer } from './support/openssl-server.ts';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await getTestPki();
+});
+
+describe('openssl s_client -> rxtls server: resumption', () => {
+  let server: Server;
+  let port: number;
+  const sessions: NegotiatedParameters[] = [];
+  beforeAll(async () => {
+    server = createTlsServer({ certificates: [{ chain: [pki.servers.p256.certPem, pki.intermediatePem], key: pki.servers.p256.keyPem }] }, (session) => void echo(session));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => server?.close());
+
+  async function echo(session: TlsSession): Promise<void> {
+    try {
+      sessions.push(await session.handshake());
+      for (let chunk = await session.read(); chunk !== null; chunk = await session.read()) await session.write(chunk);
+      await session.shutdown();
+    } catch {
+      // the client's verdict is what the test checks
+    } finally {
+      session.destroy();
+    }
+  }
+
+  /** s_client sends a line, waits for its echo, closes; returns what it printed. */
+  async function sClient(args: readonly string[]): Promise<string> {
+    const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', '-verify_return_error', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const echoed = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ping-resumption')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`s_client exited ${code}: ${out}`)));
+    });
+    child.stdin.write('ping-resumption\n');
+    await echoed;
+    child.stdin.end();
+    await once(child, 'exit');
+    return out;
+  }
+
+  it('s_client saves the rxtls ticket and resumes with it: no certificate, resumed on both sides', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rxtls-resume-'));
+    const sess = join(dir, 'session.pem');
+    const first = await sClient(['-sess_out', sess]);
+    expect(first).toContain('New, TLSv1.3');
+    const second = await sClient(['-sess_in', sess]);
+    expect(second).toContain('Reused, TLSv1.3');
+    expect(sessions.at(-2)?.resumed).toBe(false);
+    expect(sessions.at(-1)?.resumed).toBe(true);
+  });
+});
+
+describe('rxtls client -> openssl s_server: resumption', () => {
+  let server: OpensslServer;
+  beforeAll(async () => {
+    const cert = pki.servers.p256;
+    server = await startOpensslServer({ cert: cert.certPath, key: cert.keyPath, chain: pki.intermediatePath, extraArgs: ['-www'] });
+  });
+  afterAll(() => server?.stop());
+
+  /** GET / from s_server -www: its page says whether the session was new or reused. */
+  async function get(context: TlsClientContext): Promise<{ page: string; parameters: NegotiatedParameters }> {
+    const session = await connectTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', context });
+    const parameters = await session.handshake();
+    await session.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+    let page = '';
+    try {
+      for (let chunk = await session.read(); chunk !== null; chunk = await session.read()) page += new TextDecoder().decode(chunk);
+    } catch {
+      // s_server -www may close without close_notify; the page is what counts
+    }
+    session.destroy();
+    return { page, parameters };
+  }
+
+  it('keeps the s_server tickets and resumes: no certificate, resumed, and s_server says Reused', async () => {
+    const store = new MemoryTicketStore();
+    const context = new TlsClientContext({ ca: pki.rootPem, ticketStore: store });
+    const first = await get(context);
+    expect(first.parameters.resumed).toBe(false);
+    expect(first.page).toContain('New, TLSv1.3');
+    expect(store.count('localhost')).toBeGreaterThan(0);
+    const second = await get(context);
+    expect(second.parameters.resumed).toBe(true);
+    expect(second.parameters.peerCertificates).toEqual([]);
+    expect(second.page).toContain('Reused, TLSv1.3');
+  });
+});
