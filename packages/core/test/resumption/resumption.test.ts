@@ -202,6 +202,26 @@ describe('session tickets and resumption, rxtls <-> rxtls', () => {
     expect(conn.negotiated?.resumed).toBe(false);
   });
 
+  it('a ServerHello selecting an identity we did not offer: illegal_parameter', async () => {
+    const store = new MemoryTicketStore();
+    const c = client(store);
+    const s = server();
+    await connectOnce(c, s);
+    const conn = c.connection({ serverName: 'localhost' });
+    const srv = s.connection();
+    conn.connect();
+    srv.receive(conn.takeOutput());
+    srv.accept();
+    const flight = srv.takeOutput();
+    // ServerHello is in the clear: pre_shared_key (00 29, length 2) selects identity 0; make it 1.
+    const at = Buffer.from(flight).indexOf(Buffer.from([0x00, 0x29, 0x00, 0x02, 0x00, 0x00]));
+    expect(at).toBeGreaterThan(0);
+    flight[at + 5] = 1;
+    conn.receive(flight);
+    expect(conn.connect()).toBe(-1);
+    expect((conn.error as TlsError).alertName).toBe('illegal_parameter');
+  });
+
   it('ticket keys shared by two contexts, and rotation keeps the previous key for opening', async () => {
     const keys = new TicketKeys();
     const store = new MemoryTicketStore();
