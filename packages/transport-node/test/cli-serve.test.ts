@@ -126,6 +126,8 @@ describe('rxtls serve --www', () => {
     expect(page.body).toMatch(/<th>SNI<\/th><td>localhost<\/td>/);
     expect(page.body).toMatch(/<th>Resumed<\/th><td>no<\/td>/);
     expect(page.body).toMatch(/<th>Client certificate<\/th><td>none<\/td>/);
+    // The request line is logged by another process: give its stderr a moment to arrive.
+    for (let i = 0; i < 100 && !/GET \/ HTTP\/1\.1/.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
     expect(server.stderr()).toMatch(/GET \/ HTTP\/1\.1/);
   });
 
