@@ -1,5 +1,6 @@
 import { nobleProvider } from '../crypto/noble/index.ts';
 import { loadCertificates } from '../x509/pem.ts';
+import { loadPrivateKey } from '../x509/keys.ts';
 import { resolveClientConfig, type ClientConfig, type PeerVerificationInfo, type ResolvedClientConfig } from '../handshake/config.ts';
 import type { MaybePromise } from '../crypto/provider.ts';
 import { TlsConnection } from './connection.ts';
@@ -28,7 +29,7 @@ export class TlsClientContext {
   readonly config: ResolvedClientConfig;
 
   constructor(config: ClientConfig) {
-    this.config = resolveClientConfig(config, { defaultProvider: nobleProvider, loadTrustAnchors: loadCertificates });
+    this.config = resolveClientConfig(config, { defaultProvider: nobleProvider, loadTrustAnchors: loadCertificates, loadPrivateKey });
   }
 
   /** A new client connection (OpenSSL's `SSL_new` + `SSL_set_connect_state`). */

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/tls-error.ts';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { Extension } from '../codec/extension.ts';
-import type { CryptoProvider, KeyExchangeGroup, MaybePromise } from '../crypto/provider.ts';
+import type { CryptoProvider, KeyExchangeGroup, MaybePromise, PrivateKey } from '../crypto/provider.ts';
 import type { VerifiedChain } from '../x509/verify.ts';
 import { CertificateCache } from '../x509/cache.ts';
 import { MemoryTicketStore, type TicketStore } from './tickets/ticket-store.ts';
@@ -67,6 +67,11 @@ export interface ClientConfig {
    * context. `false`: no resumption (tickets are still reported on `tickets$`).
    */
   readonly ticketStore?: TicketStore | false;
+  /** Our certificate and key, sent when a server asks (RFC 8446 §4.4.2); without it we answer with an empty Certificate. */
+  readonly certificate?: {
+    readonly chain: string | Uint8Array | readonly (string | Uint8Array)[];
+    readonly key: string | Uint8Array | PrivateKey;
+  };
   /** Test hooks. Not for production use. */
   readonly testing?: {
     /** Rewrite the ClientHello extension list before it is encoded (reproducing published traces). */
@@ -94,6 +99,8 @@ export interface ResolvedClientConfig {
   readonly clock: () => number;
   readonly rewriteClientHelloExtensions: ((extensions: readonly Extension[]) => Extension[]) | undefined;
   readonly ticketStore: TicketStore | undefined;
+  /** Our certificate chain (DER) and key, if configured. */
+  readonly clientCertificate: { readonly chain: readonly Uint8Array[]; readonly key: PrivateKey } | undefined;
 }
 
 export const DEFAULT_CIPHER_SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
@@ -131,7 +138,14 @@ function unique<T>(list: readonly T[], what: string): readonly T[] {
  * Apply defaults and validate. `loadTrustAnchors` turns PEM/DER into DER (x509/ owns that).
  * Throws `UsageError` for a bad option: that is a caller's mistake, not the peer's.
  */
-export function resolveClientConfig(config: ClientConfig, deps: { defaultProvider: CryptoProvider; loadTrustAnchors: (input: NonNullable<ClientConfig['ca']>) => Uint8Array[] }): ResolvedClientConfig {
+export function resolveClientConfig(
+  config: ClientConfig,
+  deps: {
+    defaultProvider: CryptoProvider;
+    loadTrustAnchors: (input: NonNullable<ClientConfig['ca']>) => Uint8Array[];
+    loadPrivateKey?: (input: string | Uint8Array) => PrivateKey;
+  },
+): ResolvedClientConfig {
   const verifyCertificates = config.dangerouslyDisableCertificateVerification !== true;
   const trustAnchors = config.ca === undefined ? [] : deps.loadTrustAnchors(config.ca);
   if (verifyCertificates && trustAnchors.length === 0) {
@@ -176,5 +190,19 @@ export function resolveClientConfig(config: ClientConfig, deps: { defaultProvide
     clock: config.clock ?? defaultClock,
     rewriteClientHelloExtensions: config.testing?.rewriteClientHelloExtensions,
     ticketStore: config.ticketStore === false ? undefined : (config.ticketStore ?? new MemoryTicketStore()),
+    clientCertificate: resolveClientCertificate(config.certificate, deps),
   };
+}
+
+function resolveClientCertificate(
+  certificate: ClientConfig['certificate'],
+  deps: { loadTrustAnchors: (input: NonNullable<ClientConfig['ca']>) => Uint8Array[]; loadPrivateKey?: (input: string | Uint8Array) => PrivateKey },
+): ResolvedClientConfig['clientCertificate'] {
+  if (certificate === undefined) return undefined;
+  const chain = deps.loadTrustAnchors(certificate.chain);
+  if (chain.length === 0) throw new UsageError('certificate.chain holds no certificate');
+  const { key } = certificate;
+  if (typeof key !== 'string' && !(key instanceof Uint8Array)) return { chain, key };
+  if (!deps.loadPrivateKey) throw new UsageError('no private key loader available');
+  return { chain, key: deps.loadPrivateKey(key) };
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../errors/tls-error.ts';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/provider.ts';
 import type { ParsedCertificate } from '../x509/certificate.ts';
+import { CertificateCache } from '../x509/cache.ts';
 import { TicketKeys, type TicketProtector } from './tickets/ticket-keys.ts';
 import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
 
@@ -40,6 +41,23 @@ export interface ServerConfig {
   readonly ticketCount?: number;
   /** ticket_lifetime in seconds, 1..604800 (seven days, RFC 8446 §4.6.1). Default 7200. */
   readonly ticketLifetime?: number;
+  /** Ask clients for a certificate and check it against these anchors. */
+  readonly clientAuth?: ClientAuthConfig;
+}
+
+/** Asking clients for certificates (RFC 8446 §4.3.2, §4.4.2). */
+export interface ClientAuthConfig {
+  /** Trust anchors for client certificates: PEM text or DER, one or several. */
+  readonly ca: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** Refuse clients without a certificate (certificate_required). Default true. */
+  readonly required?: boolean;
+}
+
+/** Resolved {@link ClientAuthConfig}. */
+export interface ResolvedClientAuth {
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly required: boolean;
+  readonly cache: CertificateCache;
 }
 
 /** A loaded certificate: DER chain, parsed leaf, key. */
@@ -63,6 +81,8 @@ export interface ResolvedServerConfig {
   readonly ticketKeys: TicketProtector;
   readonly ticketCount: number;
   readonly ticketLifetime: number;
+  /** Set when the server asks for client certificates. */
+  readonly clientAuth: ResolvedClientAuth | undefined;
 }
 
 /** CertificateVerify schemes a server signs with, in default preference order (RFC 8446 §4.2.3). */
@@ -136,5 +156,12 @@ export function resolveServerConfig(
     ticketKeys: config.ticketKeys ?? new TicketKeys(),
     ticketCount,
     ticketLifetime,
+    clientAuth: config.clientAuth === undefined ? undefined : resolveClientAuth(config.clientAuth, deps.loadCertificates),
   };
+}
+
+function resolveClientAuth(auth: ClientAuthConfig, loadCertificates: (input: ClientAuthConfig['ca']) => Uint8Array[]): ResolvedClientAuth {
+  const trustAnchors = loadCertificates(auth.ca);
+  if (trustAnchors.length === 0) throw new UsageError('clientAuth.ca holds no certificate');
+  return { trustAnchors, required: auth.required ?? true, cache: new CertificateCache() };
 }

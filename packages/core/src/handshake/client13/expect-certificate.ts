@@ -7,7 +7,8 @@ import { verifyCertificateChain, type VerifiedChain } from '../../x509/verify.ts
 import { Pending, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
 import type { PeerVerificationInfo } from '../config.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
-import type { EncryptedExtensionsResult } from './negotiated.ts';
+import type { EncryptedExtensionsResult, ServerAuthResult } from './negotiated.ts';
+import { decodeSignatureSchemeList } from '../../codec/extensions/signature-algorithms.ts';
 import { ExpectCertificateVerify } from './expect-certificate-verify.ts';
 import type { ClientState } from './state.ts';
 
@@ -28,7 +29,8 @@ export class ExpectCertificateOrCertificateRequest {
     check(findExtension(request.extensions, ExtensionType.signature_algorithms) !== undefined, 'missing_extension', 'CertificateRequest has no signature_algorithms');
     this.session.transcript.add(msg.raw);
     out.step({ type: 'certificate-request' });
-    return new ExpectCertificate(this.session, this.negotiated, request.certificateRequestContext);
+    const signatureAlgorithms = decodeSignatureSchemeList(findExtension(request.extensions, ExtensionType.signature_algorithms)!);
+    return new ExpectCertificate(this.session, this.negotiated, { context: request.certificateRequestContext, signatureAlgorithms });
   }
 }
 
@@ -38,12 +40,12 @@ export class ExpectCertificate {
   constructor(
     readonly session: ClientSession,
     readonly negotiated: EncryptedExtensionsResult,
-    readonly certificateRequestContext: Uint8Array,
+    readonly certificateRequest: NonNullable<ServerAuthResult['certificateRequest']>,
   ) {}
 
   handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
     if (msg.type !== HandshakeType.certificate) throw unexpectedMessage(this.kind, msg);
-    return handleServerCertificate(this.session, this.negotiated, this.certificateRequestContext, msg, out);
+    return handleServerCertificate(this.session, this.negotiated, this.certificateRequest, msg, out);
   }
 }
 
@@ -51,7 +53,7 @@ export class ExpectCertificate {
 function handleServerCertificate(
   session: ClientSession,
   negotiated: EncryptedExtensionsResult,
-  certificateRequestContext: Uint8Array | undefined,
+  certificateRequest: ServerAuthResult['certificateRequest'],
   msg: ReceivedMessage,
   out: HandshakeOutbox,
 ): Transition<ClientState> {
@@ -70,7 +72,7 @@ function handleServerCertificate(
   out.step({ type: 'certificate', chainLength: certificates.length, subject: leaf.subject });
 
   const next = (chain: VerifiedChain | undefined): ExpectCertificateVerify =>
-    new ExpectCertificateVerify(session, { ...negotiated, certificateRequestContext, peerCertificates: certificates, leafKey, chain, signatureScheme: undefined });
+    new ExpectCertificateVerify(session, { ...negotiated, certificateRequest, peerCertificates: certificates, leafKey, chain, signatureScheme: undefined });
   const { config } = session;
   if (!config.verifyCertificates && config.verifyPeer === undefined) return next(undefined);
   return new Pending<ClientState>(verifyPeer(session, certificates), (chain) => next(chain as VerifiedChain | undefined));

@@ -65,7 +65,7 @@ export class ExpectEncryptedExtensions {
     const result = { ...this.negotiated, alpn, serverNameAcknowledged: serverName !== undefined };
     // RFC 8446 §2.2, §4.3.2: a resumed handshake has no Certificate, CertificateVerify or CertificateRequest.
     if (this.negotiated.resumed) {
-      return new ExpectFinished(this.session, { ...result, certificateRequestContext: undefined, peerCertificates: [], chain: undefined, signatureScheme: undefined });
+      return new ExpectFinished(this.session, { ...result, certificateRequest: undefined, peerCertificates: [], chain: undefined, signatureScheme: undefined });
     }
     return new ExpectCertificateOrCertificateRequest(this.session, result);
   }

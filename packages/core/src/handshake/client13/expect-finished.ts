@@ -5,7 +5,11 @@ import { encodeHandshake } from '../../codec/handshake.ts';
 import { decodeFinished, encodeFinished } from '../../codec/messages/finished.ts';
 import { encodeCertificate } from '../../codec/messages/certificate.ts';
 import { finishedVerifyData } from '../../crypto/key-schedule.ts';
-import type { HandshakeOutbox, ReceivedMessage, Transition } from '../outbox.ts';
+import { after, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
+import type { MaybePromise } from '../../crypto/provider.ts';
+import type { MasterSecret } from '../../crypto/key-schedule.ts';
+import { encodeCertificateVerify } from '../../codec/messages/certificate-verify.ts';
+import { certificateVerifyInput, isAllowedInCertificateVerify, schemeMatchesKey, signatureAlgorithmFor } from '../../crypto/signature-schemes.ts';
 import type { NegotiatedParameters } from '../events.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
 import type { PeerAuthResult } from './negotiated.ts';
@@ -43,21 +47,33 @@ export class ExpectFinished {
     out.setReadKeys(suite, serverAppSecret);
     out.setAcceptCompatibilityCcs(false);
 
-    // The client's second flight: [Certificate] Finished, under the handshake keys set at ServerHello.
-    if (this.negotiated.certificateRequestContext !== undefined) {
-      // No client certificate is configured yet: answer with an empty Certificate (§4.4.2).
-      const raw = encodeHandshake(HandshakeType.certificate, encodeCertificate({ certificateRequestContext: this.negotiated.certificateRequestContext, certificateList: [] }));
-      transcript.add(raw);
-      out.sendHandshake(raw);
-      out.step({ type: 'client-certificate-sent', empty: true });
-    }
-    const verifyData = finishedVerifyData(provider, suite, this.negotiated.clientHandshakeTrafficSecret, transcript.hash());
-    const clientFinished = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
-    transcript.add(clientFinished);
-    out.sendHandshake(clientFinished);
-    out.setWriteKeys(suite, clientAppSecret);
-    out.step({ type: 'client-finished-sent' });
+    // The client's second flight: [Certificate CertificateVerify] Finished, under the handshake
+    // keys set at ServerHello. Signing may wait on a promise.
+    const finish = (o: HandshakeOutbox): Connected => {
+      const verifyData = finishedVerifyData(provider, suite, this.negotiated.clientHandshakeTrafficSecret, transcript.hash());
+      const clientFinished = encodeHandshake(HandshakeType.finished, encodeFinished({ verifyData }));
+      transcript.add(clientFinished);
+      o.sendHandshake(clientFinished);
+      o.setWriteKeys(suite, clientAppSecret);
+      o.step({ type: 'client-finished-sent' });
+      return this.established(master, clientAppSecret, serverAppSecret, exporterSecret, o);
+    };
+    const request = this.negotiated.certificateRequest;
+    if (request === undefined) return finish(out);
+    const proof = sendClientCertificate(this.session, request, out);
+    if (proof === undefined) return finish(out);
+    // The signature may come from a promise: the CertificateVerify goes out when it is ready.
+    return after(proof.signature, out, (signature, o) => {
+      const cv = encodeHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ algorithm: proof.scheme, signature }));
+      transcript.add(cv);
+      o.sendHandshake(cv);
+      return finish(o);
+    });
+  }
 
+  private established(master: MasterSecret, clientAppSecret: Uint8Array, serverAppSecret: Uint8Array, exporterSecret: Uint8Array, out: HandshakeOutbox): Connected {
+    const { config, transcript } = this.session;
+    const { suite } = this.negotiated;
     const resumptionMasterSecret = master.resumptionMasterSecret(transcript.hash());
     const parameters: NegotiatedParameters = {
       version: nameOf.protocolVersion(ProtocolVersion.TLS1_3),
@@ -81,4 +97,27 @@ export class ExpectFinished {
       resumptionMasterSecret,
     });
   }
+}
+
+/**
+ * RFC 8446 §4.4.2, §4.4.3: our Certificate, when we have a certificate whose key can sign a
+ * scheme the server asked for (then the CertificateVerify signature to send), or an empty
+ * Certificate (the server decides whether that is enough).
+ */
+function sendClientCertificate(
+  session: ClientSession,
+  request: NonNullable<PeerAuthResult['certificateRequest']>,
+  out: HandshakeOutbox,
+): { scheme: number; signature: MaybePromise<Uint8Array> } | undefined {
+  const { config, transcript } = session;
+  const ours = config.clientCertificate;
+  const scheme = ours && config.signatureSchemes.find((s) => request.signatureAlgorithms.includes(s) && isAllowedInCertificateVerify(s) && schemeMatchesKey(s, ours.key.publicKey));
+  const certificateList = ours && scheme !== undefined ? ours.chain.map((certData) => ({ certData, extensions: [] })) : [];
+  const raw = encodeHandshake(HandshakeType.certificate, encodeCertificate({ certificateRequestContext: request.context, certificateList }));
+  transcript.add(raw);
+  out.sendHandshake(raw);
+  out.step({ type: 'client-certificate-sent', empty: certificateList.length === 0 });
+  if (!ours || scheme === undefined) return undefined;
+  const signed = certificateVerifyInput('client', transcript.hash());
+  return { scheme, signature: config.provider.sign(signatureAlgorithmFor(scheme)!, ours.key, signed) };
 }

@@ -26,7 +26,8 @@ export interface EncryptedExtensionsResult extends ServerHelloResult {
 /** How the server was authenticated: by its certificate, or (resumed) by the ticket's PSK. */
 export interface PeerAuthResult extends EncryptedExtensionsResult {
   /** The CertificateRequest's context when the server asked for a client certificate. */
-  readonly certificateRequestContext: Uint8Array | undefined;
+  /** The server's CertificateRequest, when it asked for our certificate. */
+  readonly certificateRequest: { readonly context: Uint8Array; readonly signatureAlgorithms: readonly number[] } | undefined;
   /** Empty when resumed. */
   readonly peerCertificates: readonly Uint8Array[];
   readonly chain: VerifiedChain | undefined;

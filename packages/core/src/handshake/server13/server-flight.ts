@@ -1,4 +1,4 @@
-import { ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, nameOf } from '../../codec/enums.ts';
+import { ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../codec/enums.ts';
 import type { Extension } from '../../codec/extension.ts';
 import { encodeHandshake } from '../../codec/handshake.ts';
 import { encodeServerHello } from '../../codec/messages/server-hello.ts';
@@ -22,7 +22,11 @@ import type { ResolvedServerConfig } from '../server-config.ts';
 import { after, type HandshakeOutbox, type HandshakeState, type Transition } from '../outbox.ts';
 import type { ClientHelloOffer } from './client-hello-offer.ts';
 import { chooseAlpn, chooseCertificate, type KeyShareChoice } from './negotiate.ts';
-import { ExpectClientFinished } from './expect-client-finished.ts';
+import { ExpectClientFinished, type AwaitingClientFinished } from './expect-client-finished.ts';
+import { ExpectClientCertificate } from './expect-client-certificate.ts';
+import { encodeCertificateRequest } from '../../codec/messages/certificate-request.ts';
+import { encodeSignatureSchemeList } from '../../codec/extensions/signature-algorithms.ts';
+import { DEFAULT_SIGNATURE_SCHEMES } from '../config.ts';
 import type { AcceptedPsk } from './accept-psk.ts';
 
 /** What the server flight is built from. */
@@ -55,6 +59,7 @@ export function sendServerFlight(ctx: ServerHandshakeContext, choice: Extract<Ke
       const handshakeSecret = sendServerHello(ctx, keyPair, o2);
       const keys = startHandshakeKeys(ctx, handshakeSecret(shared), o2);
       sendEncryptedExtensions(ctx, alpn, cert.sniMatched, o2);
+      if (ctx.config.clientAuth) sendCertificateRequest(ctx, o2);
       const certificate = encodeHandshake(HandshakeType.certificate, encodeCertificate({ certificateRequestContext: new Uint8Array(0), certificateList: cert.certificate.chain.map((certData) => ({ certData, extensions: [] })) }));
       ctx.transcript.add(certificate);
       o2.sendHandshake(certificate);
@@ -145,6 +150,19 @@ function sendEncryptedExtensions(ctx: ServerHandshakeContext, alpn: Uint8Array |
   out.sendHandshake(ee);
 }
 
+/**
+ * §4.3.2: ask for the client's certificate (never in a PSK handshake). The context is empty in
+ * the handshake; signature_algorithms lists what we can check.
+ */
+function sendCertificateRequest(ctx: ServerHandshakeContext, out: HandshakeOutbox): void {
+  const schemes = DEFAULT_SIGNATURE_SCHEMES.map((n) => SignatureScheme[n]);
+  const extensions: Extension[] = [{ type: ExtensionType.signature_algorithms, data: encodeSignatureSchemeList(schemes) }];
+  const request = encodeHandshake(HandshakeType.certificate_request, encodeCertificateRequest({ certificateRequestContext: new Uint8Array(0), extensions }));
+  ctx.transcript.add(request);
+  out.sendHandshake(request);
+  out.step({ type: 'certificate-request' });
+}
+
 /** §4.4.4 Finished, then the application secrets; we may send data from here (0.5-RTT). */
 function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, negotiated: { scheme: number | undefined; alpn: Uint8Array | undefined; group: string }, out: HandshakeOutbox): Transition<HandshakeState> {
   const { provider } = ctx.config;
@@ -163,7 +181,7 @@ function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, ne
   out.keylog('SERVER_TRAFFIC_SECRET_0', clientRandom, serverAppSecret);
   out.keylog('EXPORTER_SECRET', clientRandom, exporterSecret);
   out.setWriteKeys(ctx.suite, serverAppSecret);
-  return new ExpectClientFinished(ctx, {
+  const awaiting: AwaitingClientFinished = {
     master,
     clientHandshakeTrafficSecret: keys.clientHandshakeTrafficSecret,
     clientApplicationTrafficSecret: clientAppSecret,
@@ -182,5 +200,7 @@ function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, ne
       peerCertificates: [],
       verifiedPath: [],
     },
-  });
+  };
+  // A certificate was requested exactly when clientAuth is on and no PSK was accepted.
+  return ctx.config.clientAuth && ctx.psk === undefined ? new ExpectClientCertificate(ctx, awaiting) : new ExpectClientFinished(ctx, awaiting);
 }
