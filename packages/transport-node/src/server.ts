@@ -1,5 +1,5 @@
 import { createServer as netCreateServer, Server, type Socket } from 'node:net';
-import { TlsServerContext, TlsSession, UsageError, type CipherSuiteName, type CryptoProvider, type KeyExchangeGroup, type MessageEvent, type ServerCertificate, type ServerConfig, type SignatureSchemeName } from '@rxtls/core';
+import { TlsServerContext, TlsSession, UsageError, type CipherSuiteName, type ClientAuthConfig, type CryptoProvider, type KeyExchangeGroup, type MessageEvent, type ServerCertificate, type ServerConfig, type SignatureSchemeName } from '@rxtls/core';
 import { NodeReadiness } from './node-readiness.ts';
 import { alpnNames, type TlsSocketOptions } from './socket/options.ts';
 import { TlsSocket } from './socket/tls-socket.ts';
@@ -49,6 +49,8 @@ export interface TlsServerCreateOptions {
   readonly outgoingBufferLimit?: number;
   /** The crypto provider (default: noble, pure JS; `nodeCryptoProvider` for native speed). */
   readonly provider?: CryptoProvider;
+  /** Ask clients for certificates and check them against `ca` (required unless `required: false`). */
+  readonly clientAuth?: ClientAuthConfig;
   /** Use this context (certificates already loaded) instead of one built from the options above. */
   readonly context?: TlsServerContext;
   /** Key log for each connection, as on `TlsSocket` (`true`: append to `SSLKEYLOGFILE`). The server's 'keylog' event fires either way. */
@@ -80,6 +82,7 @@ function serverConfig(options: TlsServerCreateOptions): ServerConfig {
     ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
     ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
     ...(options.provider !== undefined ? { provider: options.provider } : {}),
+    ...(options.clientAuth !== undefined ? { clientAuth: options.clientAuth } : {}),
   };
 }
 

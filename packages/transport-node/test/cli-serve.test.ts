@@ -155,10 +155,24 @@ describe('rxtls serve --www', () => {
 });
 
 describe('rxtls serve: command line', () => {
-  it('refuses --require-client-cert (not supported yet) with exit 2', async () => {
-    const r = await run(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--cert', pki.servers.p256.chainPath, '--key', pki.servers.p256.keyPath, '--ca', pki.rootPath, '--require-client-cert'], '');
+  it('--ca --require-client-cert: node:https with a client certificate gets a page naming it; without one it is refused', async () => {
+    const server = await serve(['--cert', pki.servers.p256.chainPath, '--key', pki.servers.p256.keyPath, '--ca', pki.rootPath, '--require-client-cert', '--www']);
+    try {
+      const page = await httpsPage(server.port, pki.rootPem, { cert: `${pki.client.certPem}${pki.intermediatePem}`, key: pki.client.keyPem });
+      expect(page.status).toBe(200);
+      expect(page.body).toMatch(/<th>Client certificate<\/th><td>CN=rxtls test client/);
+      await expect(httpsPage(server.port, pki.rootPem)).rejects.toThrow();
+      for (let i = 0; i < 100 && !/certificate_required|client sent no certificate/.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(server.stderr()).toMatch(/client sent no certificate/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('--require-client-cert without --ca is a usage error (exit 2)', async () => {
+    const r = await run(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--cert', pki.servers.p256.chainPath, '--key', pki.servers.p256.keyPath, '--require-client-cert'], '');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/client certificates are not supported yet/);
+    expect(r.stderr).toMatch(/--require-client-cert needs --ca/);
   });
 
   it('exits 2 with the usage on a bad command line', async () => {
@@ -166,6 +180,23 @@ describe('rxtls serve: command line', () => {
       const r = await run(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], '');
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('usage: rxtls serve');
+    }
+  });
+});
+
+describe('rxtls connect --cert/--key against rxtls serve --require-client-cert', () => {
+  it('presents the client certificate; the server names it in its page', async () => {
+    const server = await serve(['--cert', pki.servers.p256.chainPath, '--key', pki.servers.p256.keyPath, '--ca', pki.rootPath, '--require-client-cert', '--www']);
+    try {
+      const r = await run(
+        process.execPath,
+        ['--import', 'tsx', MAIN, 'connect', `127.0.0.1:${server.port}`, '--servername', 'localhost', '--ca', pki.rootPath, '--cert', pki.client.chainPath, '--key', pki.client.keyPath],
+        'GET / HTTP/1.0\r\n\r\n',
+      );
+      expect(r.stdout).toMatch(/<th>Client certificate<\/th><td>CN=rxtls test client/);
+      expect(r.code).toBe(0);
+    } finally {
+      await server.stop();
     }
   });
 });

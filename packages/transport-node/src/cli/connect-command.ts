@@ -12,7 +12,7 @@ export interface ConnectIo {
   stdin: AsyncIterable<Uint8Array>;
 }
 
-const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]';
+const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]';
 
 const GROUP_ALIASES: Record<string, KeyExchangeGroup> = {
   x25519: 'x25519',
@@ -47,12 +47,15 @@ function parseOptions(argv: readonly string[]) {
       groups: { type: 'string' },
       ciphers: { type: 'string' },
       insecure: { type: 'boolean' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
       keylog: { type: 'string' },
       trace: { type: 'boolean' },
     } as const,
     { allowPositionals: true },
   );
   if (positionals.length !== 1) throw new ArgsError('expected exactly one HOST:PORT');
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new ArgsError('--cert and --key go together');
   const groups = list(values.groups)?.map((g) => {
     const group = GROUP_ALIASES[g.toLowerCase()];
     if (!group) throw new ArgsError(`unknown group "${g}" (x25519, secp256r1, secp384r1)`);
@@ -100,6 +103,7 @@ export async function connectCommand(argv: readonly string[], io: ConnectIo): Pr
       ...(list(values.alpn) ? { alpnProtocols: list(values.alpn)! } : {}),
       ...(groups ? { groups } : {}),
       ...(ciphers ? { cipherSuites: ciphers } : {}),
+      ...(values.cert !== undefined && values.key !== undefined ? { certificate: { chain: readFileSync(values.cert, 'utf8'), key: readFileSync(values.key, 'utf8') } } : {}),
     });
   } catch (err) {
     io.stderr(`rxtls connect: cannot connect to ${target.host}:${target.port}: ${(err as Error).message}`);

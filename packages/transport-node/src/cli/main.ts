@@ -5,7 +5,7 @@ import { verifyCommand } from './verify.ts';
 
 const USAGE = `usage: rxtls <command> [options]
 commands:
-  connect HOST:PORT [--servername N] [--ca FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]
+  connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]
   serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace]
   verify --ca ROOTS.pem [--untrusted INTERMEDIATES.pem] --chain LEAF.pem [--host NAME | --ip ADDR] [--time ISO8601] [--purpose serverAuth]`;
 

@@ -31,6 +31,7 @@ interface ServeOptions {
   mode: Mode;
   keylog: string | undefined;
   trace: boolean;
+  clientAuth: { ca: string; required: boolean } | undefined;
 }
 
 function parseOptions(argv: readonly string[]): ServeOptions {
@@ -55,6 +56,7 @@ function parseOptions(argv: readonly string[]): ServeOptions {
   if (certs.length === 0) throw new ArgsError('--cert FILE and --key FILE are required');
   if (certs.length !== keys.length) throw new ArgsError('give one --key for each --cert, in the same order');
   if (flags.www === true && flags.echo === true) throw new ArgsError('--www and --echo exclude each other');
+  if (flags['require-client-cert'] === true && flags.ca === undefined) throw new ArgsError('--require-client-cert needs --ca FILE');
   const certificates = certs.map((file, i): ServerCertificate => ({ chain: readFileSync(file, 'utf8'), key: readFileSync(keys[i]!, 'utf8') }));
   return {
     host: flags.host ?? '127.0.0.1',
@@ -64,6 +66,8 @@ function parseOptions(argv: readonly string[]): ServeOptions {
     mode: flags.www === true ? 'www' : flags.echo === true ? 'echo' : 'print',
     keylog: flags.keylog,
     trace: flags.trace === true,
+    // --ca asks for client certificates (optional); --require-client-cert makes them mandatory.
+    clientAuth: flags.ca === undefined ? undefined : { ca: readFileSync(flags.ca, 'utf8'), required: flags['require-client-cert'] === true },
   };
 }
 
@@ -81,7 +85,7 @@ export function statusPage(p: NegotiatedParameters, peer: string): string {
     ['SNI', p.serverName ?? 'none'],
     ['HelloRetryRequest', p.helloRetry ? 'yes' : 'no'],
     ['Resumed', resumed],
-    ['Client certificate', 'none'],
+    ['Client certificate', p.verifiedPath[0] ?? 'none'],
     ['Peer', peer],
   ];
   const body = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
@@ -117,10 +121,6 @@ function serveWww(socket: TlsSocket, negotiated: NegotiatedParameters, peer: str
  * the exit status (2 for a bad command line).
  */
 export async function serveCommand(argv: readonly string[], io: ServeIo): Promise<number> {
-  if (argv.includes('--require-client-cert')) {
-    io.stderr('rxtls serve: client certificates are not supported yet (--require-client-cert); the server cannot request or verify them');
-    return 2;
-  }
   let options: ServeOptions;
   try {
     options = parseOptions(argv);
@@ -139,6 +139,7 @@ export async function serveCommand(argv: readonly string[], io: ServeIo): Promis
       ...(options.alpn !== undefined ? { ALPNProtocols: options.alpn } : {}),
       ...(options.keylog !== undefined ? { keylog: (line: string) => appendFileSync(options.keylog!, `${line}\n`) } : {}),
       ...(options.trace ? { trace: true } : {}),
+      ...(options.clientAuth !== undefined ? { clientAuth: options.clientAuth } : {}),
     });
   } catch (err) {
     io.stderr(`rxtls serve: ${err instanceof Error ? err.message : String(err)}`);
