@@ -1,6 +1,6 @@
 import { TlsError, UsageError } from '../errors/tls-error.ts';
 import { AlertDescription, AlertLevel, alertName } from '../errors/alert.ts';
-import { toHex } from '../bytes/util.ts';
+import { concat, toHex } from '../bytes/util.ts';
 import { ContentType, nameOf } from '../codec/enums.ts';
 import { decodeAlert, encodeAlert } from '../codec/alert.ts';
 import { RecordLayer } from '../record/record-layer.ts';
@@ -69,6 +69,8 @@ export class TlsConnection {
   private queued: EngineEvent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly outbox: HandshakeOutbox;
+  /** Handshake messages queued under the current write keys, sent as few records as possible. */
+  private pendingHandshake: Uint8Array[] = [];
 
   /**
    * A client connection for `serverName` (`SSL_set_connect_state`), or, with `server`, a server
@@ -236,6 +238,7 @@ export class TlsConnection {
       const room = this.config.outgoingBufferLimit - this.output.length;
       if (room <= 0) return this.want(SslError.WANT_WRITE);
       this.keepWithinAeadLimit();
+      this.flushHandshake();
       const n = Math.min(data.length, room, this.bytesBeforeAeadLimit());
       this.sendRecords(ContentType.application_data, data.subarray(0, n));
       return this.done(n);
@@ -322,7 +325,9 @@ export class TlsConnection {
     try {
       if (this.failure) return this.reportFailure() as R;
       if (this.deferredError !== undefined) throw this.deferredError;
-      return body();
+      const result = body();
+      this.flushHandshake();
+      return result;
     } catch (err) {
       return this.fail(err) as R;
     } finally {
@@ -498,8 +503,20 @@ export class TlsConnection {
   }
 
   private sendAlert(level: number, description: number): void {
+    this.flushHandshake();
     this.sendRecords(ContentType.alert, encodeAlert(level, description));
     this.queue({ channel: 'message', event: { kind: 'alert', direction: 'sent', level: level === AlertLevel.fatal ? 'fatal' : 'warning', description: alertName(description), at: this.config.clock() } });
+  }
+
+  /**
+   * Send the queued handshake messages: consecutive messages under the same keys share records
+   * (RFC 8446 §5.1 allows it; a flight such as EncryptedExtensions..Finished goes out as one).
+   */
+  private flushHandshake(): void {
+    if (this.pendingHandshake.length === 0) return;
+    const messages = this.pendingHandshake;
+    this.pendingHandshake = [];
+    this.sendRecords(ContentType.handshake, messages.length === 1 ? messages[0]! : concat(...messages));
   }
 
   private sendRecords(type: number, content: Uint8Array): void {
@@ -544,10 +561,11 @@ export class TlsConnection {
   private makeOutbox(): HandshakeOutbox {
     return {
       sendHandshake: (raw) => {
-        this.sendRecords(ContentType.handshake, raw);
+        this.pendingHandshake.push(raw);
         this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'sent', messageType: nameOf.handshakeType(raw[0] ?? 0), length: raw.length - 4, bytes: raw, at: this.config.clock() } });
       },
       sendChangeCipherSpec: () => {
+        this.flushHandshake();
         this.sendRecords(ContentType.change_cipher_spec, new Uint8Array([1]));
         this.queue({ channel: 'message', event: { kind: 'change-cipher-spec', direction: 'sent', at: this.config.clock() } });
       },
@@ -560,6 +578,7 @@ export class TlsConnection {
         this.peerUpdateRequested = false;
       },
       setWriteKeys: (suite, secret) => {
+        this.flushHandshake(); // what was queued goes out under the old keys
         const { aead, iv } = this.keysFor(suite, secret);
         this.records.setWriteKeys(aead, iv);
         this.writeKeysSet = true;
