@@ -1,4 +1,5 @@
 import { UsageError } from '../errors/tls-error.ts';
+import type { Extension } from '../codec/extension.ts';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/provider.ts';
 import type { ParsedCertificate } from '../x509/certificate.ts';
@@ -43,6 +44,19 @@ export interface ServerConfig {
   readonly ticketLifetime?: number;
   /** Ask clients for a certificate and check it against these anchors. */
   readonly clientAuth?: ClientAuthConfig;
+  /** Test hooks (reproducing published traces). Not for production use. */
+  readonly testing?: ServerTestingHooks;
+}
+
+/** Test hooks of a server: shape our extension lists, fix the HelloRetryRequest cookie. */
+export interface ServerTestingHooks {
+  readonly rewriteExtensions?: (message: 'server_hello' | 'hello_retry_request' | 'encrypted_extensions', ours: readonly Extension[]) => Extension[];
+  readonly cookie?: () => Uint8Array;
+}
+
+/** `ours`, or what the test hook makes of it. */
+export function shapeExtensions(config: ResolvedServerConfig, message: 'server_hello' | 'hello_retry_request' | 'encrypted_extensions', ours: Extension[]): Extension[] {
+  return config.testing?.rewriteExtensions ? config.testing.rewriteExtensions(message, ours) : ours;
 }
 
 /** Asking clients for certificates (RFC 8446 §4.3.2, §4.4.2). */
@@ -83,6 +97,7 @@ export interface ResolvedServerConfig {
   readonly ticketLifetime: number;
   /** Set when the server asks for client certificates. */
   readonly clientAuth: ResolvedClientAuth | undefined;
+  readonly testing: ServerTestingHooks | undefined;
 }
 
 /** CertificateVerify schemes a server signs with, in default preference order (RFC 8446 §4.2.3). */
@@ -157,6 +172,7 @@ export function resolveServerConfig(
     ticketCount,
     ticketLifetime,
     clientAuth: config.clientAuth === undefined ? undefined : resolveClientAuth(config.clientAuth, deps.loadCertificates),
+    testing: config.testing,
   };
 }
 

@@ -14,6 +14,10 @@ import { loadPrivateKey } from '../../src/x509/keys.ts';
 import { decodeCertificate } from '../../src/codec/messages/certificate.ts';
 import { decodeCertificateVerify } from '../../src/codec/messages/certificate-verify.ts';
 import { decodeServerHello } from '../../src/codec/messages/server-hello.ts';
+import { decodeEncryptedExtensions } from '../../src/codec/messages/encrypted-extensions.ts';
+import { decodeCookie } from '../../src/codec/extensions/cookie.ts';
+import type { Extension } from '../../src/codec/extension.ts';
+import type { EngineEvent } from '../../src/handshake/events.ts';
 import { readFileSync } from 'node:fs';
 import { concat, fromHex, toHex } from '../../src/bytes/util.ts';
 import { UsageError } from '../../src/errors/tls-error.ts';
@@ -76,13 +80,35 @@ function serverKey(): PrivateKey {
   }
 }
 
-function traceServer(section: string, group: 'x25519' | 'secp256r1', random: Uint8Array[]) {
+/** Hooks that give our server the trace server's extension lists (its order, its supported_groups in EE) and its cookie. */
+function traceShaping(section: string): NonNullable<ConstructorParameters<typeof TlsServerContext>[0]['testing']> {
+  const ee = decodeEncryptedExtensions(traceValue(steps, section, 'server', 'construct a EncryptedExtensions', 'EncryptedExtensions').subarray(4)).extensions;
+  const hrr = section === '5' ? decodeServerHello(traceValue(steps, section, 'server', 'construct a ServerHello', 'ServerHello', 0).subarray(4)).extensions : [];
+  const like = (trace: readonly Extension[], ours: readonly Extension[]): Extension[] => {
+    for (const o of ours) expect(trace.some((t) => t.type === o.type), `we send extension ${o.type} the trace lacks`).toBe(true);
+    // Ours where we produce one; the trace's where we do not (the server's supported_groups).
+    return trace.map((t) => ours.find((o) => o.type === t.type) ?? t);
+  };
+  return {
+    rewriteExtensions: (message, ours) => (message === 'encrypted_extensions' ? like(ee, ours) : message === 'hello_retry_request' ? like(hrr, ours) : [...ours]),
+    ...(section === '5' ? { cookie: () => decodeCookie(hrr.find((e) => e.type === 44)!.data) } : {}),
+  };
+}
+
+function traceServer(section: string, group: 'x25519' | 'secp256r1', random: Uint8Array[], exact = false) {
   const certMsg = traceValue(steps, section, 'server', 'construct a Certificate', 'Certificate');
   const cert = decodeCertificate(certMsg.subarray(4)).certificateList[0]!.certData;
   const cv = decodeCertificateVerify(traceValue(steps, section, 'server', 'construct a CertificateVerify', 'CertificateVerify').subarray(4));
   const privateKey = traceValue(steps, section, 'server', group === 'x25519' ? 'create an ephemeral x25519 key pair' : 'create an ephemeral P-256 key pair', 'private key');
   const provider = createDeterministicProvider(nobleProvider, { random, moreRandom: (n) => nobleProvider.randomBytes(n), keyShares: { [group]: privateKey }, sign: replayingRsaPssSigner(nobleProvider, rsa, cv.signature) });
-  const ctx = new TlsServerContext({ provider, certificates: [{ chain: cert, key: serverKey() }], groups: [group], cipherSuites: ['TLS_AES_128_GCM_SHA256'], signatureSchemes: ['rsa_pss_rsae_sha256'] });
+  const ctx = new TlsServerContext({
+    provider,
+    certificates: [{ chain: cert, key: serverKey() }],
+    groups: [group],
+    cipherSuites: ['TLS_AES_128_GCM_SHA256'],
+    signatureSchemes: ['rsa_pss_rsae_sha256'],
+    ...(exact ? { testing: traceShaping(section), ticketCount: 0 } : {}),
+  });
   const conn = ctx.connection();
   conn.keylogEnabled = true;
   return conn;
@@ -151,5 +177,78 @@ describe('RFC 8448 §5 HelloRetryRequest, server side', () => {
     // The cookie is ours (32 random bytes), not the trace server's 116-byte one.
     expect(cookieExt.data.length).toBe(116);
     expectSameServerHello(conn.takeOutput(), hrr, [44]);
+  });
+});
+
+/** The secret of one key log line (the engine's keylog events). */
+function keylogSecret(events: EngineEvent[], label: string): string {
+  const line = events.find((e) => e.channel === 'keylog' && e.line.startsWith(`${label} `));
+  if (!line || line.channel !== 'keylog') throw new Error(`no ${label} line`);
+  return line.line.split(' ')[2]!;
+}
+
+describe('RFC 8448 §3 server side, byte for byte', () => {
+  const section = '3';
+  const serverRandom = traceValue(steps, section, 'server', 'construct a ServerHello', 'ServerHello').subarray(6, 38);
+  const serverRecords = all(section, 'server', 'send handshake record', 'complete record');
+  const conn = traceServer(section, 'x25519', [serverRandom], true);
+  const events: EngineEvent[] = [];
+  conn.onEvent((e) => events.push(e));
+
+  it('sends the trace ServerHello record and the trace EncryptedExtensions..Finished record', () => {
+    conn.receive(all(section, 'client', 'send handshake record', 'complete record')[0]!);
+    expect(conn.accept()).toBe(-1);
+    expect(conn.getError()).toBe(SslError.WANT_READ);
+    expect(toHex(conn.takeOutput())).toBe(toHex(concat(serverRecords[0]!, serverRecords[1]!)));
+  });
+
+  it('derives the trace secrets', () => {
+    const secret = (label: string): string => toHex(traceValue(steps, section, 'server', `derive secret "${label}"`, 'expanded'));
+    expect(keylogSecret(events, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET')).toBe(secret('tls13 c hs traffic'));
+    expect(keylogSecret(events, 'SERVER_HANDSHAKE_TRAFFIC_SECRET')).toBe(secret('tls13 s hs traffic'));
+    expect(keylogSecret(events, 'CLIENT_TRAFFIC_SECRET_0')).toBe(secret('tls13 c ap traffic'));
+    expect(keylogSecret(events, 'SERVER_TRAFFIC_SECRET_0')).toBe(secret('tls13 s ap traffic'));
+    expect(keylogSecret(events, 'EXPORTER_SECRET')).toBe(secret('tls13 exp master'));
+  });
+
+  it("accepts the trace client's Finished, then exchanges the trace application data records", () => {
+    conn.receive(all(section, 'client', 'send handshake record', 'complete record')[1]!);
+    expect(conn.accept()).toBe(1);
+    conn.receive(traceValue(steps, section, 'client', 'send application_data record', 'complete record'));
+    const got = conn.readAvailable();
+    expect(toHex(got!)).toBe(toHex(traceValue(steps, section, 'client', 'send application_data record', 'payload')));
+    // The trace's server sent a NewSessionTicket first (sequence 0); ours sends none here (ticketCount 0),
+    // so its application data record is sealed at sequence 0 rather than 1: compare the plaintext path instead.
+    expect(conn.write(traceValue(steps, section, 'server', 'send application_data record', 'payload'))).toBe(50);
+  });
+});
+
+describe('RFC 8448 §5 server side, byte for byte', () => {
+  const section = '5';
+  const sh = traceValue(steps, section, 'server', 'construct a ServerHello', 'ServerHello', 1);
+  const serverRecords = all(section, 'server', 'send handshake record', 'complete record');
+  const clientRecords = all(section, 'client', 'send handshake record', 'complete record');
+  const conn = traceServer(section, 'secp256r1', [sh.subarray(6, 38)], true);
+  const events: EngineEvent[] = [];
+  conn.onEvent((e) => events.push(e));
+
+  it('sends the trace HelloRetryRequest record', () => {
+    conn.receive(clientRecords[0]!);
+    expect(conn.accept()).toBe(-1);
+    expect(toHex(conn.takeOutput())).toBe(toHex(serverRecords[0]!));
+  });
+
+  it('answers the second trace ClientHello with the trace ServerHello and encrypted flight', () => {
+    conn.receive(clientRecords[1]!);
+    expect(conn.accept()).toBe(-1);
+    expect(toHex(conn.takeOutput())).toBe(toHex(concat(serverRecords[1]!, serverRecords[2]!)));
+    const secret = (label: string): string => toHex(traceValue(steps, section, 'server', `derive secret "${label}"`, 'expanded'));
+    expect(keylogSecret(events, 'SERVER_TRAFFIC_SECRET_0')).toBe(secret('tls13 s ap traffic'));
+  });
+
+  it("accepts the trace client's Finished", () => {
+    conn.receive(clientRecords[2]!);
+    expect(conn.accept()).toBe(1);
+    expect(conn.negotiated?.helloRetry).toBe(true);
   });
 });

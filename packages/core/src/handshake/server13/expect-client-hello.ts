@@ -11,7 +11,7 @@ import { encodeCookie } from '../../codec/extensions/cookie.ts';
 import type { CipherSuiteParams } from '../../crypto/suites.ts';
 import type { KeyExchangeGroup } from '../../crypto/provider.ts';
 import type { Transcript } from '../../crypto/transcript.ts';
-import type { ResolvedServerConfig } from '../server-config.ts';
+import { shapeExtensions, type ResolvedServerConfig } from '../server-config.ts';
 import type { HandshakeOutbox, HandshakeState, ReceivedMessage, Transition } from '../outbox.ts';
 import { unexpectedMessage } from '../client13/common.ts';
 import { readClientHello, type ClientHelloOffer } from './client-hello-offer.ts';
@@ -76,12 +76,13 @@ export class ExpectClientHello implements HandshakeState {
 
   /** RFC 8446 §4.1.4: ask for a share of `group`, with a cookie the second ClientHello must echo. */
   private sendHelloRetryRequest(offer: ClientHelloOffer, suite: CipherSuiteParams, group: KeyExchangeGroup, msg: ReceivedMessage, out: HandshakeOutbox): ExpectClientHello {
-    const cookie = this.config.provider.randomBytes(COOKIE_LENGTH);
-    const extensions: Extension[] = [
-      { type: ExtensionType.supported_versions, data: encodeSupportedVersionsServerHello(ProtocolVersion.TLS1_3) },
+    const cookie = this.config.testing?.cookie?.() ?? this.config.provider.randomBytes(COOKIE_LENGTH);
+    // The order of RFC 8448's trace: key_share, cookie, supported_versions.
+    const extensions = shapeExtensions(this.config, 'hello_retry_request', [
       { type: ExtensionType.key_share, data: encodeKeyShareHelloRetryRequest(NamedGroup[group]) },
       { type: ExtensionType.cookie, data: encodeCookie(cookie) },
-    ];
+      { type: ExtensionType.supported_versions, data: encodeSupportedVersionsServerHello(ProtocolVersion.TLS1_3) },
+    ]);
     const hrr = encodeHandshake(
       HandshakeType.server_hello,
       encodeServerHello({ legacyVersion: ProtocolVersion.TLS1_2, random: HELLO_RETRY_REQUEST_RANDOM, legacySessionIdEcho: offer.hello.legacySessionId, cipherSuite: suite.id, legacyCompressionMethod: 0, extensions }),

@@ -18,7 +18,7 @@ import { certificateVerifyInput, signatureAlgorithmFor } from '../../crypto/sign
 import type { CipherSuiteParams } from '../../crypto/suites.ts';
 import type { KeyExchangeKeyPair } from '../../crypto/provider.ts';
 import type { Transcript } from '../../crypto/transcript.ts';
-import type { ResolvedServerConfig } from '../server-config.ts';
+import { shapeExtensions, type ResolvedServerConfig } from '../server-config.ts';
 import { after, type HandshakeOutbox, type HandshakeState, type Transition } from '../outbox.ts';
 import type { ClientHelloOffer } from './client-hello-offer.ts';
 import { chooseAlpn, chooseCertificate, type KeyShareChoice } from './negotiate.ts';
@@ -105,7 +105,7 @@ function sendServerHello(ctx: ServerHandshakeContext, keyPair: KeyExchangeKeyPai
   );
   const sh = encodeHandshake(
     HandshakeType.server_hello,
-    encodeServerHello({ legacyVersion: ProtocolVersion.TLS1_2, random: ctx.config.provider.randomBytes(32), legacySessionIdEcho: ctx.offer.hello.legacySessionId, cipherSuite: ctx.suite.id, legacyCompressionMethod: 0, extensions }),
+    encodeServerHello({ legacyVersion: ProtocolVersion.TLS1_2, random: ctx.config.provider.randomBytes(32), legacySessionIdEcho: ctx.offer.hello.legacySessionId, cipherSuite: ctx.suite.id, legacyCompressionMethod: 0, extensions: shapeExtensions(ctx.config, 'server_hello', extensions) }),
   );
   ctx.transcript.add(sh);
   out.sendHandshake(sh);
@@ -145,7 +145,7 @@ function sendEncryptedExtensions(ctx: ServerHandshakeContext, alpn: Uint8Array |
     out.setPeerRecordSizeLimit(ctx.offer.recordSizeLimit);
     extensions.push({ type: ExtensionType.record_size_limit, data: encodeRecordSizeLimit(ctx.config.recordSizeLimit) });
   }
-  const ee = encodeHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions({ extensions }));
+  const ee = encodeHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions({ extensions: shapeExtensions(ctx.config, 'encrypted_extensions', extensions) }));
   ctx.transcript.add(ee);
   out.sendHandshake(ee);
 }
