@@ -8,18 +8,14 @@ import { SequenceNumber } from './nonce.ts';
 /** legacy_record_version of every protected record (RFC 8446 §5.2). */
 const TLS12 = 0x0303;
 
-/**
- * Protects outgoing records with one traffic key (RFC 8446 §5.2): builds TLSInnerPlaintext
- * (content, type, zero padding), encrypts it with the record header as additional data and
- * a per-record nonce (§5.3), and returns the whole TLSCiphertext record.
- */
-export class RecordSealer {
-  private readonly aead: Aead;
-  private readonly seq: SequenceNumber;
+/** One traffic key's AEAD and its record sequence number (RFC 8446 §5.3): what both directions share. */
+abstract class RecordProtection {
+  protected readonly aead: Aead;
+  protected readonly seq: SequenceNumber;
 
   /**
-   * @param aead the AEAD bound to the write key.
-   * @param iv the write iv (copied).
+   * @param aead the AEAD bound to the traffic key.
+   * @param iv the traffic iv (copied).
    * @param sequenceNumber the first sequence number; 0 for fresh keys.
    */
   constructor(aead: Aead, iv: Uint8Array, sequenceNumber = 0n) {
@@ -27,7 +23,7 @@ export class RecordSealer {
     this.seq = new SequenceNumber(iv, sequenceNumber);
   }
 
-  /** The sequence number the next sealed record will use. */
+  /** The sequence number of the next record. */
   get sequenceNumber(): bigint {
     return this.seq.value;
   }
@@ -36,7 +32,14 @@ export class RecordSealer {
   get tagLength(): number {
     return this.aead.tagLength;
   }
+}
 
+/**
+ * Protects outgoing records with one traffic key (RFC 8446 §5.2): builds TLSInnerPlaintext
+ * (content, type, zero padding), encrypts it with the record header as additional data and
+ * a per-record nonce (§5.3), and returns the whole TLSCiphertext record.
+ */
+export class RecordSealer extends RecordProtection {
   /**
    * Seal one record. `content` plus `paddingLength` must not exceed 2^14 bytes (RFC 8446
    * §5.4); a larger request is the caller's mistake ({@link UsageError}).
@@ -73,30 +76,7 @@ export interface OpenedRecord {
  * Removes protection from incoming records with one traffic key (RFC 8446 §5.2). Each failure
  * throws a `TlsError` with the alert RFC 8446 names for it.
  */
-export class RecordOpener {
-  private readonly aead: Aead;
-  private readonly seq: SequenceNumber;
-
-  /**
-   * @param aead the AEAD bound to the read key.
-   * @param iv the read iv (copied).
-   * @param sequenceNumber the first expected sequence number; 0 for fresh keys.
-   */
-  constructor(aead: Aead, iv: Uint8Array, sequenceNumber = 0n) {
-    this.aead = aead;
-    this.seq = new SequenceNumber(iv, sequenceNumber);
-  }
-
-  /** The sequence number the next record must carry. */
-  get sequenceNumber(): bigint {
-    return this.seq.value;
-  }
-
-  /** The AEAD's tag length. */
-  get tagLength(): number {
-    return this.aead.tagLength;
-  }
-
+export class RecordOpener extends RecordProtection {
   /**
    * Decrypt one record.
    * @param maxInnerPlaintext the largest TLSInnerPlaintext accepted: 2^14 + 1, or the
