@@ -11,7 +11,7 @@ import type { CryptoProvider } from '../crypto/provider.ts';
 import type { NegotiatedParameters, SessionTicket } from './events.ts';
 import type { TicketStore } from './tickets/ticket-store.ts';
 import type { HandshakeOutbox, ReceivedMessage, TrafficState } from './outbox.ts';
-import { unexpectedMessage } from './client13/common.ts';
+import { unexpectedMessage } from './unexpected-message.ts';
 
 /** The secrets of an established connection, from this side's point of view. */
 export interface TrafficSecrets {

@@ -1,8 +1,5 @@
-import { TlsError } from '../../errors/tls-error.ts';
-import { nameOf } from '../../codec/enums.ts';
 import type { Transcript } from '../../crypto/transcript.ts';
 import type { ResolvedClientConfig } from '../config.ts';
-import type { ReceivedMessage } from '../outbox.ts';
 
 /** Facts fixed for one client connection, shared by every state. */
 export interface ClientSession {
@@ -17,7 +14,4 @@ export interface ClientSession {
   readonly transcript: Transcript;
 }
 
-/** `unexpected_message` for a message the current state does not take. */
-export function unexpectedMessage(state: string, msg: ReceivedMessage): TlsError {
-  return new TlsError('unexpected_message', `received ${nameOf.handshakeType(msg.type)} in state ${state}`);
-}
+export { unexpectedMessage } from '../unexpected-message.ts';

@@ -8,7 +8,7 @@ import { verifyCertificateChain, type VerifiedChain } from '../../x509/verify.ts
 import { DEFAULT_SIGNATURE_SCHEMES } from '../config.ts';
 import { SignatureScheme } from '../../codec/enums.ts';
 import { after, Pending, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../outbox.ts';
-import { unexpectedMessage } from '../client13/common.ts';
+import { unexpectedMessage } from '../unexpected-message.ts';
 import type { ServerHandshakeContext } from './server-flight.ts';
 import { ExpectClientFinished, type AwaitingClientFinished } from './expect-client-finished.ts';
 

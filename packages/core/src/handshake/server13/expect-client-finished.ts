@@ -6,7 +6,7 @@ import { finishedVerifyData, type MasterSecret } from '../../crypto/key-schedule
 import type { NegotiatedParameters } from '../events.ts';
 import type { HandshakeOutbox, HandshakeState, ReceivedMessage } from '../outbox.ts';
 import { Connected } from '../traffic.ts';
-import { unexpectedMessage } from '../client13/common.ts';
+import { unexpectedMessage } from '../unexpected-message.ts';
 import type { ServerHandshakeContext } from './server-flight.ts';
 import { issueTickets } from './issue-tickets.ts';
 

@@ -13,7 +13,7 @@ import type { KeyExchangeGroup } from '../../crypto/provider.ts';
 import type { Transcript } from '../../crypto/transcript.ts';
 import { shapeExtensions, type ResolvedServerConfig } from '../server-config.ts';
 import type { HandshakeOutbox, HandshakeState, ReceivedMessage, Transition } from '../outbox.ts';
-import { unexpectedMessage } from '../client13/common.ts';
+import { unexpectedMessage } from '../unexpected-message.ts';
 import { readClientHello, type ClientHelloOffer } from './client-hello-offer.ts';
 import { chooseCipherSuite, chooseKeyShare } from './negotiate.ts';
 import { sendServerFlight } from './server-flight.ts';
