@@ -1,0 +1,150 @@
+import { Observable, Subject, defer, of } from 'rxjs';
+import type { ReadinessPort } from '@rxtls/core';
+import type { DenoConn } from './deno-api.ts';
+
+/** Largest single read: one read of up to this many bytes is outstanding at a time. */
+export const READ_SIZE = 64 * 1024;
+
+/**
+ * The readiness port over a `Deno.Conn`. Deno's reads and writes are promises, so the port
+ * keeps a little state between them:
+ *
+ * - reading is pulled: a `conn.read()` of up to 64 KiB starts only when the engine asks
+ *   (`read()` found nothing, or someone waits on `readable$`), and at most one is
+ *   outstanding. Its bytes (copied), end of stream or error wait for the next `read()`.
+ *   Nothing more is read from the socket until they are taken: that carries backpressure
+ *   from the TLS reader down to TCP.
+ * - writing is queued: `write()` takes the bytes, starts `conn.write()` if idle (looping over
+ *   partial writes) and returns `false` while a write is pending; `writable$` fires when the
+ *   queue is empty. A write error surfaces through the next `read()`.
+ * - `end()` half-closes (FIN) once the queue is empty; the conn is closed once both
+ *   directions are done, or at `destroy()`.
+ */
+export class DenoReadiness implements ReadinessPort {
+  private readonly buffer = new Uint8Array(READ_SIZE);
+  private reading = false;
+  private chunk: Uint8Array | undefined;
+  private eof = false;
+  private failure: Error | undefined;
+  private readonly queue: Uint8Array[] = [];
+  private writing = false;
+  private ending = false;
+  private writeClosed = false;
+  private closed = false;
+  private readonly readableSubject = new Subject<void>();
+  private readonly writableSubject = new Subject<void>();
+
+  readonly readable$: Observable<void> = defer(() => {
+    if (this.readReady()) return of(undefined);
+    this.pump();
+    return this.readableSubject.asObservable();
+  });
+
+  readonly writable$: Observable<void> = defer(() => (this.writing ? this.writableSubject.asObservable() : of(undefined)));
+
+  constructor(private readonly conn: DenoConn) {}
+
+  read(): Uint8Array | null | undefined {
+    if (this.failure) throw this.failure;
+    const chunk = this.chunk;
+    if (chunk !== undefined) {
+      this.chunk = undefined;
+      return chunk;
+    }
+    if (this.eof || this.closed) return null;
+    this.pump();
+    return undefined;
+  }
+
+  write(data: Uint8Array): boolean {
+    // After a failure or close the bytes go nowhere; the failure surfaces on the next read.
+    if (this.failure || this.closed || this.ending || data.length === 0) return !this.writing;
+    this.queue.push(data);
+    if (!this.writing) void this.flush();
+    return !this.writing;
+  }
+
+  end(): void {
+    if (this.ending || this.closed) return;
+    this.ending = true;
+    if (!this.writing) void this.closeWrite();
+  }
+
+  destroy(): void {
+    this.close();
+  }
+
+  private readReady(): boolean {
+    return this.failure !== undefined || this.chunk !== undefined || this.eof || this.closed;
+  }
+
+  /** Start the one outstanding read, unless it runs already or its result is still untaken. */
+  private pump(): void {
+    if (this.reading || this.readReady()) return;
+    this.reading = true;
+    this.conn.read(this.buffer).then(
+      (n) => {
+        this.reading = false;
+        if (n === null) this.eof = true;
+        else if (n > 0) this.chunk = this.buffer.slice(0, n);
+        this.afterRead();
+      },
+      (err: unknown) => {
+        this.reading = false;
+        // A read cut short by our own close() is no failure of the peer's.
+        if (!this.closed) this.failure ??= asError(err);
+        this.afterRead();
+      },
+    );
+  }
+
+  private afterRead(): void {
+    if (this.eof && this.writeClosed) this.close();
+    this.readableSubject.next();
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    try {
+      for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
+        let at = 0;
+        while (at < data.length) at += await this.conn.write(data.subarray(at));
+      }
+    } catch (err) {
+      this.queue.length = 0;
+      if (!this.closed) this.failure ??= asError(err);
+      this.readableSubject.next();
+    }
+    this.writing = false;
+    if (this.ending && !this.writeClosed) await this.closeWrite();
+    this.writableSubject.next();
+  }
+
+  private async closeWrite(): Promise<void> {
+    this.writeClosed = true;
+    if (this.closed || this.failure) return;
+    try {
+      await this.conn.closeWrite();
+    } catch {
+      // The peer may have closed first (NotConnected): nothing left to tell it.
+    }
+    if (this.eof) this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    try {
+      this.conn.close();
+    } catch {
+      // already closed (BadResource)
+    }
+    this.readableSubject.next();
+    this.writableSubject.next();
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
