@@ -23,6 +23,8 @@ if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== 'function') {
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // transport-deno's tests run under Deno (packages/transport-deno/vitest.config.ts).
+    exclude: ['**/node_modules/**', 'packages/transport-deno/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
