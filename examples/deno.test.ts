@@ -1,0 +1,65 @@
+// examples/deno/connect.ts runs on Deno (the binary from the `deno` npm package), as a user
+// runs it: `cd examples/deno && deno run --allow-net connect.ts`.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const DENO = fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
+const DIR = fileURLToPath(new URL('./deno', import.meta.url));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runDeno(args: readonly string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+    const child = spawn(DENO, args, { cwd: DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('examples/deno/connect.ts (rxtls on Deno, both ends)', () => {
+  it('the deno binary is installed by pnpm install', () => {
+    expect(existsSync(DENO)).toBe(true);
+  });
+
+  const run = existsSync(DENO) ? runDeno(['run', '--allow-net', 'connect.ts']) : Promise.reject(new Error('no deno'));
+  run.catch(() => undefined);
+
+  it('exits 0 with nothing on stderr', async () => {
+    const { code, stderr } = await run;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('prints the client timeline from client hello to established, then the negotiated parameters', async () => {
+    const { stdout } = await run;
+    const steps = [...stdout.matchAll(/^\s+[<>+*]\s+([a-z-]+)\s/gm)].map((m) => m[1]);
+    const client = steps.slice(0, steps.indexOf('established') + 1);
+    expect(client).toEqual(['client-hello-sent', 'server-hello', 'encrypted-extensions', 'certificate', 'certificate-verified', 'server-finished', 'client-finished-sent', 'established']);
+    expect(stdout).toMatch(/^negotiated: TLS_[A-Z0-9_]+ · x25519 · ecdsa_secp256r1_sha256 · alpn echo$/m);
+  });
+
+  it('shows the server side of the same handshake', async () => {
+    const { stdout } = await run;
+    const server = stdout.slice(stdout.indexOf('server view:'));
+    expect(server).toMatch(/client-hello-received/);
+    expect(server).toMatch(/server-finished-sent/);
+    expect(server).toMatch(/established/);
+  });
+
+  it('echoes the message and ends with the server close_notify', async () => {
+    const { stdout } = await run;
+    expect(stdout).toMatch(/^echoed: hello from Deno$/m);
+    expect(stdout).toMatch(/^then: close_notify \(clean end\)$/m);
+  });
+});
