@@ -5,6 +5,8 @@
 // the WebCrypto provider caches imported keys and falls back to noble where WebCrypto lacks an
 // algorithm.
 import { generateKeyPairSync, verify as nodeVerify, constants, randomBytes, type KeyObject } from 'node:crypto';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
@@ -73,6 +75,13 @@ function nodeAccepts(algorithm: SignatureAlgorithm, key: KeyObject, message: Uin
 
 const transcriptHash = (): Uint8Array => new Uint8Array(randomBytes(48));
 
+/** The deterministic ECDSA signature of RFC 6979 over SHA-256(message), as DER. */
+function rfc6979Signature(curve: 'P-256' | 'P-384' | 'P-521', key: PrivateKey, message: Uint8Array): Uint8Array {
+  if (key.kind !== 'ecdsa') throw new Error('an ECDSA key');
+  const noble = { 'P-256': p256, 'P-384': p384, 'P-521': p521 }[curve];
+  return noble.sign(sha256(message), key.scalar, { prehash: false, lowS: false, extraEntropy: false, format: 'der' });
+}
+
 function expectUsageError(fn: () => unknown, pattern: RegExp): void {
   let caught: unknown;
   try {
@@ -89,7 +98,7 @@ const PROVIDERS: readonly (readonly [string, CryptoProvider])[] = [
   ['webcrypto', webCryptoProvider],
 ];
 
-describe.each(PROVIDERS)('%s sign', (_name, provider) => {
+describe.each(PROVIDERS)('%s sign', (name, provider) => {
   it('covers every CertificateVerify scheme we implement', () => {
     const implemented = Object.values(SignatureScheme).filter((s) => isAllowedInCertificateVerify(s) && signatureAlgorithmFor(s) !== undefined);
     expect(implemented.filter((s) => !SCHEMES.includes(s))).toEqual([]);
@@ -109,14 +118,21 @@ describe.each(PROVIDERS)('%s sign', (_name, provider) => {
     expect(nodeAccepts(algorithm, node, other, signature)).toBe(false);
   });
 
-  it('ECDSA signatures are DER of the curve size, and differ for the same message (hedged nonces)', async () => {
+  it('ECDSA signatures are DER of the curve size, and differ for the same message (hedged nonces) or are RFC 6979\'s', async () => {
     for (const curve of ['P-256', 'P-384', 'P-521'] as const) {
       const { key } = KEYS[curve];
       const message = certificateVerifyInput('client', transcriptHash());
       const algorithm: SignatureAlgorithm = { kind: 'ecdsa', hash: 'SHA-256' };
       const a = await provider.sign(algorithm, key, message);
       const b = await provider.sign(algorithm, key, message);
-      expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+      if (name === 'webcrypto' && Buffer.from(a).equals(Buffer.from(b))) {
+        // WebCrypto's nonces are the runtime's: OpenSSL (Node) draws random ones, Deno takes
+        // RFC 6979's deterministic ones for P-256 and P-384 (as safe, RFC 6979 §3). Then the
+        // signature must be exactly RFC 6979's (noble without extra entropy, high S kept).
+        expect(Buffer.from(a).toString('hex')).toBe(Buffer.from(rfc6979Signature(curve, key, message)).toString('hex'));
+      } else {
+        expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+      }
       for (const sig of [a, b]) {
         const { r, s } = decodeEcdsaDer(sig);
         expect(r > 0n && r < CURVE_ORDER[curve]).toBe(true);
