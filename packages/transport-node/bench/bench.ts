@@ -4,9 +4,13 @@
 //   pnpm bench            full run
 //   pnpm bench --quick    fewer iterations
 //   pnpm bench --json     one JSON array of { figure, unit, provider, rxtls, nodeTls, ratio }
+//   pnpm bench --no-deno  without the Deno rows
+// Then it runs the Deno benchmark (packages/transport-deno/bench/bench.ts: rxtls on Deno vs
+// Deno's own TLS) with the workspace's deno binary; with --json its rows join the array, shaped
+// { figure, unit, provider, runtime: 'deno', rxtls, baseline, baselineValue, ratio }.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +21,7 @@ import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuiteNam
 import { connect as netConnect, type Socket } from 'node:net';
 import { startTls, TrustedCert } from 'subtls';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
+import type { DenoRow } from '../../transport-deno/bench/bench.ts';
 
 interface Row {
   figure: string;
@@ -40,6 +45,7 @@ const HANDSHAKES = quick ? 30 : 200;
 const BULK_BYTES = (quick ? 16 : 64) * 1024 * 1024;
 const IDLE_CONNECTIONS = quick ? 200 : 1000;
 const STARTUP_RUNS = quick ? 3 : 7;
+const DENO = join(ROOT, 'node_modules/.bin/deno');
 const PROVIDERS: readonly CryptoProvider[] = [nobleProvider, webCryptoProvider, nodeCryptoProvider];
 const encoder = new TextEncoder();
 
@@ -179,6 +185,28 @@ async function startupMs(command: readonly string[], marker: RegExp): Promise<nu
   return median(times);
 }
 
+/**
+ * The Deno benchmark in its own `deno` process (after the Node rows, so the two do not share
+ * the machine). Text mode: its table goes straight to our stdout. JSON mode: its rows.
+ */
+async function denoRows(): Promise<DenoRow[]> {
+  if (!existsSync(DENO)) {
+    process.stderr.write(`deno: no binary at ${DENO} (pnpm install puts it there); the Deno rows are skipped\n`);
+    return [];
+  }
+  const script = join(ROOT, 'packages/transport-deno/bench/bench.ts');
+  const denoArgs = ['run', '--config', join(ROOT, 'packages/transport-deno/deno.json'), '--allow-net=127.0.0.1', `--allow-read=${join(ROOT, 'packages/transport-deno/bench')}`, script];
+  if (quick) denoArgs.push('--quick');
+  if (json) denoArgs.push('--json');
+  log('');
+  const child = spawn(DENO, denoArgs, { cwd: ROOT, stdio: ['ignore', json ? 'pipe' : 'inherit', 'inherit'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the Deno benchmark exited with ${code}`);
+  return json ? (JSON.parse(output) as DenoRow[]) : [];
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const add = (figure: string, unit: string, provider: string, rxtls: number, nodeTls: number): void => {
@@ -233,7 +261,10 @@ async function main(): Promise<void> {
   } finally {
     peers.child.stdin!.end();
   }
-  if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  let failure: unknown;
+  const deno = args.has('--no-deno') ? [] : await denoRows().catch((err: unknown): DenoRow[] => ((failure = err), []));
+  if (json) process.stdout.write(`${JSON.stringify([...rows, ...deno], null, 2)}\n`);
+  if (failure !== undefined) throw failure;
 }
 
 function round(v: number): number {
