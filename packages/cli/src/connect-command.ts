@@ -1,16 +1,8 @@
-import { appendFileSync, readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
-import { TlsError, TransportError, type CipherSuiteName, type KeyExchangeGroup } from '@rxtls/core';
-import { openTlsSession } from '../connect.ts';
+import { TlsClientContext, TlsSession, type CipherSuiteName, type ClientConfig, type KeyExchangeGroup } from '@rxtls/core';
 import { ArgsError, parseFlags } from './args.ts';
+import { describeError, describeFailure } from './errors.ts';
+import type { CliHost } from './host.ts';
 import { formatMessage, formatParameters, formatStep } from './timeline.ts';
-
-/** Where the command writes and reads: real streams in the CLI, fakes in tests. */
-export interface ConnectIo {
-  stdout(data: Uint8Array): void;
-  stderr(line: string): void;
-  stdin: AsyncIterable<Uint8Array>;
-}
 
 const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]';
 
@@ -24,6 +16,7 @@ const GROUP_ALIASES: Record<string, KeyExchangeGroup> = {
 };
 const SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 
+const decoder = new TextDecoder();
 
 /** `HOST:PORT`, `[v6]:PORT`. */
 export function parseHostPort(target: string): { host: string; port: number } {
@@ -69,82 +62,99 @@ function parseOptions(argv: readonly string[]) {
   return { target: parseHostPort(positionals[0]!), values, groups, ciphers };
 }
 
+/** A file's text, or an `ArgsError` naming the flag and file. */
+export async function readTextFile(host: Pick<CliHost, 'readFile'>, flag: string, file: string): Promise<string> {
+  try {
+    return decoder.decode(await host.readFile(file));
+  } catch (err) {
+    throw new ArgsError(`cannot read ${flag} ${file}: ${describeError(err)}`);
+  }
+}
+
+/** The host's default trust store, or an `ArgsError` asking for `--ca`. */
+async function defaultTrustAnchors(host: CliHost): Promise<NonNullable<ClientConfig['ca']>> {
+  try {
+    return await host.defaultTrustAnchors();
+  } catch (err) {
+    throw new ArgsError(`no default trust anchors (${describeError(err)}): give --ca FILE`);
+  }
+}
+
+/** A TCP connection to `target` and a client session over it; the handshake starts at `session.handshake()`. */
+async function openSession(host: CliHost, target: { host: string; port: number }, serverName: string, config: ClientConfig): Promise<TlsSession> {
+  const context = new TlsClientContext(config);
+  const tcp = await host.tcpConnect(target.host, target.port);
+  return new TlsSession(context.connection({ serverName }), tcp.port);
+}
+
 /**
  * `rxtls connect`: handshake, print the timeline and parameters on stderr, then copy stdin
  * to the connection and the connection to stdout (like `openssl s_client -quiet`). When stdin
  * ends, send close_notify and keep printing until the server closes. Exit 0 on a clean close.
  */
-export async function connectCommand(argv: readonly string[], io: ConnectIo): Promise<number> {
+export async function connectCommand(argv: readonly string[], host: CliHost): Promise<number> {
   let opts: ReturnType<typeof parseOptions>;
+  let config: ClientConfig;
   try {
     opts = parseOptions(argv);
-  } catch (err) {
-    if (!(err instanceof ArgsError)) throw err;
-    io.stderr(`rxtls connect: ${err.message}`);
-    io.stderr(USAGE);
-    return 2;
-  }
-  const { target, values, groups, ciphers } = opts;
-  let ca: string | readonly string[];
-  try {
-    ca = values.ca !== undefined ? readFileSync(values.ca, 'utf8') : rootCertificates;
-  } catch (err) {
-    io.stderr(`rxtls connect: cannot read --ca: ${(err as Error).message}`);
-    return 2;
-  }
-
-  let session;
-  try {
-    session = await openTlsSession({
-      host: target.host,
-      port: target.port,
-      servername: values.servername ?? target.host,
-      ...(values.insecure ? { dangerouslyDisableCertificateVerification: true } : { ca }),
-      ...(list(values.alpn) ? { alpnProtocols: list(values.alpn)! } : {}),
+    const { values, groups, ciphers } = opts;
+    const alpn = list(values.alpn);
+    config = {
+      ...(values.insecure
+        ? { dangerouslyDisableCertificateVerification: true }
+        : { ca: values.ca !== undefined ? await readTextFile(host, '--ca', values.ca) : await defaultTrustAnchors(host) }),
+      ...(alpn ? { alpnProtocols: alpn } : {}),
       ...(groups ? { groups } : {}),
       ...(ciphers ? { cipherSuites: ciphers } : {}),
-      ...(values.cert !== undefined && values.key !== undefined ? { certificate: { chain: readFileSync(values.cert, 'utf8'), key: readFileSync(values.key, 'utf8') } } : {}),
-    });
+      ...(values.cert !== undefined && values.key !== undefined
+        ? { certificate: { chain: await readTextFile(host, '--cert', values.cert), key: await readTextFile(host, '--key', values.key) } }
+        : {}),
+    };
   } catch (err) {
-    io.stderr(`rxtls connect: cannot connect to ${target.host}:${target.port}: ${(err as Error).message}`);
+    if (!(err instanceof ArgsError)) throw err;
+    host.stderr(`rxtls connect: ${err.message}`);
+    host.stderr(USAGE);
+    return 2;
+  }
+  const { target, values } = opts;
+
+  let session: TlsSession;
+  try {
+    session = await openSession(host, target, values.servername ?? target.host, config);
+  } catch (err) {
+    host.stderr(`rxtls connect: cannot connect to ${target.host}:${target.port}: ${describeError(err)}`);
     return 1;
   }
 
   const start = performance.timeOrigin + performance.now();
-  session.handshake$.subscribe({ next: (e) => io.stderr(formatStep(e, start)), error: () => undefined });
-  if (values.trace) session.messages$.subscribe((m) => io.stderr(formatMessage(m)));
+  session.handshake$.subscribe({ next: (e) => host.stderr(formatStep(e, start)), error: () => undefined });
+  if (values.trace) session.messages$.subscribe((m) => host.stderr(formatMessage(m)));
   if (values.keylog) {
     const file = values.keylog;
-    session.keylog$.subscribe((line) => appendFileSync(file, `${line}\n`, { mode: 0o600 }));
+    session.keylog$.subscribe((line) => host.appendFile(file, `${line}\n`));
   }
-  if (values.insecure) io.stderr('WARNING: certificate verification is disabled (--insecure)');
+  if (values.insecure) host.stderr('WARNING: certificate verification is disabled (--insecure)');
 
   try {
     const parameters = await session.handshake();
-    for (const line of formatParameters(parameters)) io.stderr(line);
-    io.stderr('---');
+    for (const line of formatParameters(parameters)) host.stderr(line);
+    host.stderr('---');
     const pump = (async () => {
-      for await (const chunk of io.stdin) await session.write(chunk);
+      for await (const chunk of host.stdin()) await session.write(chunk);
       await session.shutdown();
     })();
     for (;;) {
       const data = await session.read();
       if (data === null) break;
-      io.stdout(data);
+      host.stdout(data);
     }
     await pump.catch(() => undefined);
     session.destroy();
-    io.stderr('closed: server sent close_notify');
+    host.stderr('closed: server sent close_notify');
     return 0;
   } catch (err) {
     session.destroy();
-    io.stderr(`rxtls connect: ${describeFailure(err)}`);
+    host.stderr(`rxtls connect: ${describeFailure(err)}`);
     return 1;
   }
-}
-
-function describeFailure(err: unknown): string {
-  if (err instanceof TlsError) return `${err.message} (alert ${err.alertName}${err.origin === 'peer' ? ' from peer' : ' sent'})`;
-  if (err instanceof TransportError) return err.message;
-  return err instanceof Error ? err.message : String(err);
 }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getTestPki } from '../../core/test/support/pki.ts';
 import { nodeVerifyProvider } from '../../core/test/support/node-verify-provider.ts';
-import { ArgsError, parseFlags } from '../src/cli/args.ts';
-import { verifyCommand } from '../src/cli/verify.ts';
-
+import { nodeHost } from '../../transport-node/src/cli/host.ts';
+import { ArgsError, parseFlags } from '../src/args.ts';
+import { verifyCommand } from '../src/verify.ts';
+import { RUNTIMES, rxtls } from './support/runtimes.ts';
 
 const pki = await getTestPki();
 const scratch = mkdtempSync(join(tmpdir(), 'rxtls-cli-verify-'));
@@ -19,8 +20,12 @@ const file = (name: string, text: string): string => {
 async function run(argv: readonly string[], useNode = false): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s) };
-  const code = await verifyCommand(argv, io, useNode ? { provider: nodeVerifyProvider } : {});
+  const host = {
+    ...nodeHost(),
+    stdout: (data: Uint8Array) => out.push(Buffer.from(data).toString().replace(/\n$/, '')),
+    stderr: (s: string) => err.push(s),
+  };
+  const code = await verifyCommand(argv, host, useNode ? { provider: nodeVerifyProvider } : {});
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -127,5 +132,24 @@ describe('parseFlags', () => {
     [['--constructor', 'x']],
   ])('rejects %j', (argv) => {
     expect(() => parseFlags(argv, specs)).toThrow(ArgsError);
+  });
+});
+
+describe('rxtls verify on Node and on Deno', () => {
+  const runnable = RUNTIMES.filter((r) => r.problem === undefined);
+  it.skipIf(runnable.length < 2)('exit codes 0, 1 and 2 with the same output on both', async () => {
+    const cases: [readonly string[], number, RegExp][] = [
+      [['--ca', pki.rootPath, '--chain', pki.servers.p256.chainPath, '--host', 'localhost'], 0, /OK \(3 certificates in the path\)\n(.*\n)*  host localhost matches\n  purpose serverAuth allowed\n$/],
+      [['--ca', pki.rootPath, '--chain', pki.servers.ed25519.certPath, '--untrusted', pki.intermediatePath, '--ip', '::1'], 0, /IP ::1 matches/],
+      [['--ca', pki.rootPath, '--chain', pki.bad.expired.chainPath], 1, /FAILED: tls: .*\(alert certificate_expired, /],
+      [['--ca', pki.rootPath, '--chain', pki.servers.p256.chainPath, '--ip', 'localhost'], 2, /--ip "localhost" is not an IPv4 or IPv6 address\nusage: rxtls verify/],
+      [['--ca', '/nonexistent/roots.pem', '--chain', pki.servers.p256.chainPath], 2, /^rxtls verify: --ca \/nonexistent\/roots\.pem: no such file or directory\nusage: rxtls verify/],
+    ];
+    for (const [argv, code, output] of cases) {
+      const [node, deno] = await Promise.all(runnable.map((r) => rxtls(r, ['verify', ...argv])));
+      expect(node!.code).toBe(code);
+      expect(node!.stdout + node!.stderr).toMatch(output);
+      expect({ code: deno!.code, stdout: deno!.stdout, stderr: deno!.stderr }).toEqual({ code: node!.code, stdout: node!.stdout, stderr: node!.stderr });
+    }
   });
 });

@@ -6,24 +6,27 @@
  * error (unknown flag, missing --ca/--chain, both --host and --ip, bad --time, unreadable file,
  * a trust anchor that does not parse).
  */
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import {
   CertificateError,
   loadCertificates,
   nobleProvider,
+  parseIpAddress,
   UsageError,
   verifyCertificateChain,
   type CryptoProvider,
   type ParsedCertificate,
 } from '@rxtls/core';
 import { ArgsError, parseFlags } from './args.ts';
+import { describeError } from './errors.ts';
+import type { CliHost } from './host.ts';
 
-/** Where the command writes: one line per call. */
-export interface VerifyIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-}
+/** What `verify` needs of the host. */
+export type VerifyHost = Pick<CliHost, 'readFile' | 'stdout' | 'stderr'>;
+
+const encoder = new TextEncoder();
+
+/** An IPv4 or IPv6 address in text form (no brackets), as `--ip` takes it. */
+const isIpAddress = (text: string): boolean => !text.startsWith('[') && parseIpAddress(text) !== undefined;
 
 const USAGE =
   'usage: rxtls verify --ca ROOTS.pem [--untrusted INTERMEDIATES.pem] --chain LEAF.pem [--host NAME | --ip ADDR] [--time ISO8601] [--purpose serverAuth|clientAuth|any]';
@@ -54,7 +57,7 @@ function parseRequest(argv: readonly string[]): VerifyRequest | 'help' {
   if (flags.ca === undefined) throw new ArgsError('--ca is required');
   if (flags.chain === undefined) throw new ArgsError('--chain is required');
   if (flags.host !== undefined && flags.ip !== undefined) throw new ArgsError('give --host or --ip, not both');
-  if (flags.ip !== undefined && isIP(flags.ip) === 0) throw new ArgsError(`--ip "${flags.ip}" is not an IPv4 or IPv6 address`);
+  if (flags.ip !== undefined && !isIpAddress(flags.ip)) throw new ArgsError(`--ip "${flags.ip}" is not an IPv4 or IPv6 address`);
   if (flags.host !== undefined && flags.host === '') throw new ArgsError('--host is empty');
   let now: Date | undefined;
   if (flags.time !== undefined) {
@@ -76,20 +79,16 @@ function parseRequest(argv: readonly string[]): VerifyRequest | 'help' {
 }
 
 /** Certificates of the files, or an `ArgsError` naming the file that cannot be read. */
-function readCertificates(files: readonly string[], flag: string): Uint8Array[] {
-  return files.flatMap((file) => {
-    let bytes: Uint8Array;
+async function readCertificates(host: VerifyHost, files: readonly string[], flag: string): Promise<Uint8Array[]> {
+  const certificates: Uint8Array[] = [];
+  for (const file of files) {
     try {
-      bytes = readFileSync(file);
+      certificates.push(...loadCertificates(await host.readFile(file)));
     } catch (e) {
-      throw new ArgsError(`${flag} ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ArgsError(`${flag} ${file}: ${describeError(e)}`);
     }
-    try {
-      return loadCertificates(new Uint8Array(bytes));
-    } catch (e) {
-      throw new ArgsError(`${flag} ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  });
+  }
+  return certificates;
 }
 
 function day(d: Date): string {
@@ -107,7 +106,8 @@ function describePath(path: readonly ParsedCertificate[]): string[] {
  * Run `rxtls verify` with `argv` (the arguments after `verify`). `deps.provider` replaces the
  * default noble crypto provider (tests use it to cross-check).
  */
-export async function verifyCommand(argv: readonly string[], io: VerifyIo, deps: { readonly provider?: CryptoProvider } = {}): Promise<number> {
+export async function verifyCommand(argv: readonly string[], host: VerifyHost, deps: { readonly provider?: CryptoProvider } = {}): Promise<number> {
+  const io = { stdout: (line: string) => host.stdout(encoder.encode(`${line}\n`)), stderr: (line: string) => host.stderr(line) };
   let request: VerifyRequest | 'help';
   let anchors: Uint8Array[];
   let untrusted: Uint8Array[];
@@ -117,8 +117,8 @@ export async function verifyCommand(argv: readonly string[], io: VerifyIo, deps:
       io.stdout(USAGE);
       return 0;
     }
-    anchors = readCertificates(request.caFiles, '--ca');
-    untrusted = readCertificates(request.untrustedFiles, '--untrusted');
+    anchors = await readCertificates(host, request.caFiles, '--ca');
+    untrusted = await readCertificates(host, request.untrustedFiles, '--untrusted');
   } catch (e) {
     if (!(e instanceof ArgsError)) throw e;
     io.stderr(`rxtls verify: ${e.message}`);
@@ -128,13 +128,13 @@ export async function verifyCommand(argv: readonly string[], io: VerifyIo, deps:
 
   let chain: Uint8Array[];
   try {
-    chain = loadCertificates(new Uint8Array(readFileSync(request.chainFile)));
+    chain = loadCertificates(await host.readFile(request.chainFile));
   } catch (e) {
     if (e instanceof CertificateError) {
       io.stderr(`rxtls verify: ${request.chainFile}: FAILED: ${e.message} (alert ${e.alertName}, ${e.failure})`);
       return 1;
     }
-    io.stderr(`rxtls verify: --chain ${request.chainFile}: ${e instanceof Error ? e.message : String(e)}`);
+    io.stderr(`rxtls verify: --chain ${request.chainFile}: ${describeError(e)}`);
     io.stderr(USAGE);
     return 2;
   }
@@ -150,7 +150,7 @@ export async function verifyCommand(argv: readonly string[], io: VerifyIo, deps:
     });
     io.stdout(`${request.chainFile}: OK (${result.path.length} certificate${result.path.length === 1 ? '' : 's'} in the path)`);
     for (const line of describePath(result.path)) io.stdout(line);
-    if (request.host !== undefined) io.stdout(`  ${isIP(request.host) === 0 ? 'host' : 'IP'} ${request.host} matches`);
+    if (request.host !== undefined) io.stdout(`  ${isIpAddress(request.host) ? 'IP' : 'host'} ${request.host} matches`);
     if (request.purpose !== undefined) io.stdout(`  purpose ${request.purpose} allowed`);
     return 0;
   } catch (e) {
