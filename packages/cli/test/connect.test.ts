@@ -48,10 +48,12 @@ describe.each(RUNTIMES)('rxtls connect on $name against openssl s_server', (runt
     expect(r.stderr).toMatch(/^rxtls connect: tls: .* \(alert bad_certificate sent\)$/m);
   });
 
-  it.skipIf(runtime.problem !== undefined)('exits 1 with unknown_ca when --ca is not the issuer', async () => {
-    const r = await rxtls(runtime, ['connect', `127.0.0.1:${server.port}`, '--servername', 'localhost', '--ca', pki.bad.selfSigned.certPath]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^rxtls connect: tls: .* \(alert unknown_ca sent\)$/m);
+  it.skipIf(runtime.problem !== undefined)('exits 1 with unknown_ca when --ca is not the issuer, or without --ca (the default roots)', async () => {
+    for (const ca of [['--ca', pki.bad.selfSigned.certPath], []]) {
+      const r = await rxtls(runtime, ['connect', `127.0.0.1:${server.port}`, '--servername', 'localhost', ...ca]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^rxtls connect: tls: .* \(alert unknown_ca sent\)$/m);
+    }
   });
 
   it.skipIf(runtime.problem !== undefined)('exits 1 when nothing listens, 2 on a usage error or an unreadable --ca', async () => {

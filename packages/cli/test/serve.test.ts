@@ -1,7 +1,10 @@
 // `rxtls serve` as a child process on Node and on Deno, against openssl s_client, node:https
 // and `rxtls connect`: the same flags, the same outcome.
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { nodeHost } from '../../transport-node/src/cli/host.ts';
@@ -105,6 +108,21 @@ describe.each(RUNTIMES)('rxtls serve on $name', (runtime) => {
       expect(alert).toBeGreaterThan(end);
       expect(lines.slice(from, alert).filter((l) => l.startsWith('<<<'))).toEqual(['<<< TLS 1.2, RecordHeader [length 0005]', '<<< TLS 1.3, InnerContent [length 0001]']);
     });
+  });
+
+  it.skipIf(runtime.problem !== undefined)('without --www or --echo prints what the client sends; --trace and --keylog', async () => {
+    const keylog = join(mkdtempSync(join(tmpdir(), 'rxtls-serve-')), 'keys.log');
+    const server = await serve(runtime, ['--cert', pki.servers.p256.chainPath, '--key', pki.servers.p256.keyPath, '--trace', '--keylog', keylog]);
+    try {
+      const r = await run('openssl', s_client(server.port, ['-quiet', '-no_ign_eof']), `to ${runtime.name}'s stdout\n`);
+      expect(r.code).toBe(0);
+      for (let i = 0; i < 100 && !server.stdout().includes('\n'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(server.stdout()).toBe(`to ${runtime.name}'s stdout\n`);
+      expect(await server.waitForStderr(/>>> {3}alert warning close_notify/)).toContain('<<<   handshake client_hello');
+      expect(readFileSync(keylog, 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 
   describe.skipIf(runtime.problem !== undefined)('client certificates and the command line', () => {

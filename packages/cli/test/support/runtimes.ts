@@ -102,6 +102,7 @@ export function rxtls(runtime: Runtime, args: readonly string[], stdin: string |
 export interface Serve {
   readonly child: ChildProcessWithoutNullStreams;
   readonly port: number;
+  stdout(): string;
   stderr(): string;
   /** Wait (up to 2 s) until stderr matches: the server logs from another process. */
   waitForStderr(pattern: RegExp): Promise<string>;
@@ -112,7 +113,9 @@ export interface Serve {
 /** Start `rxtls serve --port 0 ARGS` on `runtime` and wait for its `ACCEPT host:port` line. */
 export async function serve(runtime: Runtime, args: readonly string[]): Promise<Serve> {
   const child = spawn(runtime.command, [...runtime.args, 'serve', '--port', '0', ...args], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
@@ -124,6 +127,7 @@ export async function serve(runtime: Runtime, args: readonly string[]): Promise<
   return {
     child,
     port,
+    stdout: () => stdout,
     stderr: () => stderr,
     waitForStderr: async (pattern) => {
       for (let i = 0; i < 100 && !pattern.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
