@@ -160,9 +160,12 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const serveConnection = async (tcp: HostConnection): Promise<void> => {
     const peer = formatPeer(tcp.remoteAddress);
-    const connection = context.connection();
-    const session = new TlsSession(connection, tcp.port);
+    const session = new TlsSession(context.connection(), tcp.port);
     open.add(session);
+    // A connection we close at the end of serving fails as it goes: that is not worth a line.
+    const report = (line: string): void => {
+      if (open.has(session)) host.stderr(line);
+    };
     if (options.keylog !== undefined) {
       const file = options.keylog;
       session.keylog$.subscribe((line) => host.appendFile(file, `${line}\n`));
@@ -179,7 +182,7 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
       try {
         p = await session.handshake();
       } catch (err) {
-        host.stderr(`${peer} handshake failed: ${timedOut ? `tls: handshake not finished after ${HANDSHAKE_TIMEOUT_MS} ms` : describeFailure(err)}`);
+        report(`${peer} handshake failed: ${timedOut ? `tls: handshake not finished after ${HANDSHAKE_TIMEOUT_MS} ms` : describeFailure(err)}`);
         return;
       } finally {
         clearTimeout(timer);
@@ -191,7 +194,7 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
         else if (options.mode === 'echo') await serveEcho(session);
         else await servePrint(session, (data) => host.stdout(data));
       } catch (err) {
-        if (open.has(session)) host.stderr(`${peer} error: ${describeFailure(err)}`);
+        report(`${peer} error: ${describeFailure(err)}`);
       }
     } finally {
       open.delete(session);
@@ -206,12 +209,13 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
     host.stderr(`rxtls serve: cannot listen on ${options.host}:${options.port}: ${describeError(err)}`);
     return 1;
   }
+  // Listen for the signals before saying we listen: whoever waits for ACCEPT may send one at once.
+  const stopped = host.stopRequested();
   const { hostname, port } = listener.address;
   host.stderr(`ACCEPT ${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`);
-  await host.stopRequested();
+  await stopped;
   listener.close();
   for (const timer of timers) clearTimeout(timer);
-  // Taken out of `open` first, so that their errors go unreported: we are the ones closing them.
   const sessions = [...open];
   open.clear();
   for (const session of sessions) session.destroy();
