@@ -1,70 +1,93 @@
-import { TlsClientContext, TlsSession, type CipherSuiteName, type ClientConfig, type CryptoProvider, type KeyExchangeGroup } from '@rxtls/core';
-import { denoNet } from './deno-api.ts';
-import { DenoReadiness } from './deno-readiness.ts';
+import { TlsClientContext, TransportError, UsageError, verifyCertificateChain, type ClientConfig, type NegotiatedParameters, type TlsConnection } from '@rxtls/core';
+import { denoNet, type DenoConn } from './deno-api.ts';
+import { alpnNames, given, type ConnectOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
 
-/**
- * Options of {@link connect}. Names follow transport-node's `connect` (and `tls.connect`)
- * where they mean the same thing.
- */
-export interface ConnectOptions {
-  /** Host to connect to (default `localhost`). */
-  readonly host?: string;
-  /** TCP port (default 443). */
-  readonly port?: number;
-  /** Name for SNI and the host name check; default `host`. An IP address is checked but never sent as SNI. */
-  readonly servername?: string;
-  /** Trust anchors, PEM or DER, one or several. Required unless `context` is given. */
-  readonly ca?: ClientConfig['ca'];
-  /** ALPN protocols to offer, in preference order. */
-  readonly ALPNProtocols?: readonly string[];
-  /** Key exchange groups to offer, in preference order. */
-  readonly groups?: readonly KeyExchangeGroup[];
-  /** TLS 1.3 cipher suites to offer, in preference order. */
-  readonly cipherSuites?: readonly CipherSuiteName[];
-  /** The crypto provider (default: noble, pure JS). */
-  readonly provider?: CryptoProvider;
-  /** Record NSS key log lines on `keylog$` from the start (they contain secrets). */
-  readonly keylog?: boolean;
-  /** TCP_NODELAY (default true: a flight must not wait for the peer's delayed ACK). */
-  readonly noDelay?: boolean;
-  /** A context shared across connections (its config wins over `ca`, `ALPNProtocols`, ...). */
-  readonly context?: TlsClientContext;
-  /** Complete the handshake before resolving (default true); `false` resolves at once with the TCP connection open. */
-  readonly handshake?: boolean;
-}
+/** Deno has no API that lists its root store, and this package imports no `node:` module. */
+const NO_DEFAULT_TRUST =
+  '@rxtls/transport-deno has no default trust store (Deno offers no API that lists its roots): pass `ca` (PEM or DER), a `context`, or `rejectUnauthorized: false` to skip certificate verification';
 
-/** The client config that {@link ConnectOptions} describe. */
+/** The client config that {@link ConnectOptions} describe (without `context`). */
 export function clientConfig(options: ConnectOptions): ClientConfig {
+  const verify = options.rejectUnauthorized !== false;
+  if (verify && options.ca === undefined) throw new UsageError(NO_DEFAULT_TRUST);
+  if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('`cert` and `key` go together');
+  const alpn = alpnNames(options.ALPNProtocols);
   return {
-    ...(options.ca !== undefined ? { ca: options.ca } : {}),
-    ...(options.ALPNProtocols !== undefined ? { alpnProtocols: options.ALPNProtocols } : {}),
-    ...(options.groups !== undefined ? { groups: options.groups } : {}),
-    ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
-    ...(options.provider !== undefined ? { provider: options.provider } : {}),
+    ...given('ca', options.ca),
+    ...(verify ? {} : { dangerouslyDisableCertificateVerification: true }),
+    ...given('verifyPeer', options.verifyPeer),
+    ...(options.cert !== undefined && options.key !== undefined ? { certificate: { chain: options.cert, key: options.key } } : {}),
+    ...given('alpnProtocols', alpn),
+    ...given('groups', options.groups),
+    ...given('cipherSuites', options.cipherSuites),
+    ...given('signatureSchemes', options.signatureSchemes),
+    ...given('keyShareCount', options.keyShareCount),
+    ...given('recordSizeLimit', options.recordSizeLimit),
+    ...given('outgoingBufferLimit', options.outgoingBufferLimit),
+    ...given('provider', options.provider),
+    ...given('ticketStore', options.ticketStore),
   };
 }
 
+/** The client engine for `options`, the name it checks, and the after-the-fact check when verification is off. */
+function clientSide(options: ConnectOptions): { connection: TlsConnection; servername: string; authorize?: (negotiated: NegotiatedParameters) => Promise<void> } {
+  if (options.conn === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `conn`');
+  // As on Node, the name to check is never missing, so a wrapped conn cannot skip the host name check by accident.
+  const servername = options.servername ?? options.host ?? 'localhost';
+  const verify = options.rejectUnauthorized !== false;
+  const context = options.context ?? new TlsClientContext(clientConfig(options));
+  const connection = context.connection({
+    serverName: servername,
+    ...(verify ? {} : { dangerouslyDisableCertificateVerification: true }),
+    ...(options.context !== undefined ? given('verifyPeer', options.verifyPeer) : {}),
+  });
+  if (verify) return { connection, servername };
+  // rejectUnauthorized: false — verify anyway after the handshake, to report the outcome without failing (as Node does).
+  const config = context.config;
+  const authorize = async (negotiated: NegotiatedParameters): Promise<void> => {
+    await verifyCertificateChain(negotiated.peerCertificates, {
+      trustAnchors: config.trustAnchors,
+      host: servername,
+      now: config.now(),
+      purpose: 'serverAuth',
+      provider: config.provider,
+      cache: config.certificateCache,
+    });
+  };
+  return { connection, servername, authorize };
+}
+
+/** `Deno.connect` with TCP_NODELAY; a failure is core's TransportError (with the Deno error as cause, `code` e.g. ECONNREFUSED). */
+async function openTcp(host: string, port: number, noDelay: boolean): Promise<DenoConn> {
+  try {
+    const tcp = await denoNet().connect({ hostname: host, port, transport: 'tcp' });
+    tcp.setNoDelay(noDelay);
+    return tcp;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new TransportError('error', `transport failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
 /**
- * Open a TCP connection with `Deno.connect` and run a TLS 1.3 client over it. Resolves
- * once the handshake is done (rejects with its typed error, the socket closed), or at once
- * with `handshake: false`.
+ * Open a TCP connection with `Deno.connect` (or take `conn`) and run a TLS 1.3 client over
+ * it. Resolves once the handshake is done (rejects with its typed error, the connection
+ * closed), or with `handshake: false` as soon as the connection is open.
  */
 export async function connect(options: ConnectOptions): Promise<TlsConn> {
-  const context = options.context ?? new TlsClientContext(clientConfig(options));
-  const host = options.host ?? 'localhost';
-  const serverName = options.servername ?? host;
-  const tcp = await denoNet().connect({ hostname: host, port: options.port ?? 443, transport: 'tcp' });
-  tcp.setNoDelay(options.noDelay ?? true);
-  const connection = context.connection({ serverName });
-  connection.keylogEnabled = options.keylog === true;
-  const conn = new TlsConn(new TlsSession(connection, new DenoReadiness(tcp)), tcp.localAddr, tcp.remoteAddr);
-  if (options.handshake === false) return conn;
-  try {
-    await conn.handshake();
-  } catch (err) {
-    conn.destroy();
-    throw err;
-  }
+  const client = clientSide(options); // option mistakes throw before any I/O
+  const transport = options.conn ?? (await openTcp(options.host ?? 'localhost', options.port!, options.noDelay ?? true));
+  if (options.conn !== undefined && options.noDelay !== undefined) transport.setNoDelay?.(options.noDelay);
+  const conn = new TlsConn({
+    connection: client.connection,
+    transport,
+    servername: client.servername,
+    ...given('authorize', client.authorize),
+    ...given('allowHalfOpen', options.allowHalfOpen),
+    ...given('keylog', options.keylog),
+    ...given('trace', options.trace),
+  });
+  if (options.handshake !== false) await conn.handshake(); // a failure has destroyed the connection
   return conn;
 }

@@ -6,8 +6,8 @@ import type { DenoConn } from './deno-api.ts';
 export const READ_SIZE = 64 * 1024;
 
 /**
- * The readiness port over a `Deno.Conn`. Deno's reads and writes are promises, so the port
- * keeps a little state between them:
+ * The readiness port over a `Deno.Conn` (or any {@link DenoConn}). Deno's reads and writes
+ * are promises, so the port keeps a little state between them:
  *
  * - reading is pulled: a `conn.read()` of up to 64 KiB starts only when the engine asks
  *   (`read()` found nothing, or someone waits on `readable$`), and at most one is
@@ -16,9 +16,12 @@ export const READ_SIZE = 64 * 1024;
  *   from the TLS reader down to TCP.
  * - writing is queued: `write()` takes the bytes, starts `conn.write()` if idle (looping over
  *   partial writes) and returns `false` while a write is pending; `writable$` fires when the
- *   queue is empty. A write error surfaces through the next `read()`.
+ *   queue is empty.
+ * - a failed read or write is reported to `onFailure` at once (so the connection can end
+ *   even when nobody reads) and thrown by the next `read()`. End of stream is not a failure
+ *   here: the engine decides whether it was clean (after close_notify) or a truncation.
  * - `end()` half-closes (FIN) once the queue is empty; the conn is closed once both
- *   directions are done, or at `destroy()`.
+ *   directions are done, or at `destroy()`. A read cut short by `destroy()` is no failure.
  */
 export class DenoReadiness implements ReadinessPort {
   private readonly buffer = new Uint8Array(READ_SIZE);
@@ -42,7 +45,15 @@ export class DenoReadiness implements ReadinessPort {
 
   readonly writable$: Observable<void> = defer(() => (this.writing ? this.writableSubject.asObservable() : of(undefined)));
 
-  constructor(private readonly conn: DenoConn) {}
+  constructor(
+    private readonly conn: DenoConn,
+    private readonly onFailure: (err: Error) => void = () => undefined,
+  ) {}
+
+  /** Whether the conn has been closed (both directions done, or `destroy()`). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   read(): Uint8Array | null | undefined {
     if (this.failure) throw this.failure;
@@ -57,7 +68,7 @@ export class DenoReadiness implements ReadinessPort {
   }
 
   write(data: Uint8Array): boolean {
-    // After a failure or close the bytes go nowhere; the failure surfaces on the next read.
+    // After a failure or close the bytes go nowhere; the failure was reported and surfaces on the next read.
     if (this.failure || this.closed || this.ending || data.length === 0) return !this.writing;
     this.queue.push(data);
     if (!this.writing) void this.flush();
@@ -82,37 +93,38 @@ export class DenoReadiness implements ReadinessPort {
   private pump(): void {
     if (this.reading || this.readReady()) return;
     this.reading = true;
-    this.conn.read(this.buffer).then(
-      (n) => {
-        this.reading = false;
-        if (n === null) this.eof = true;
-        else if (n > 0) this.chunk = this.buffer.slice(0, n);
-        this.afterRead();
-      },
-      (err: unknown) => {
-        this.reading = false;
-        // A read cut short by our own close() is no failure of the peer's.
-        if (!this.closed) this.failure ??= asError(err);
-        this.afterRead();
-      },
-    );
-  }
-
-  private afterRead(): void {
-    if (this.eof && this.writeClosed) this.close();
-    this.readableSubject.next();
+    // Through a promise, so that a conn whose read() throws synchronously fails the same way.
+    Promise.resolve()
+      .then(() => this.conn.read(this.buffer))
+      .then(
+        (n) => {
+          this.reading = false;
+          if (n === null) this.eof = true;
+          else if (n > 0) this.chunk = this.buffer.slice(0, n);
+          if (this.eof && this.writeClosed) this.close();
+          this.readableSubject.next();
+        },
+        (err: unknown) => {
+          this.reading = false;
+          this.fail(err);
+          this.readableSubject.next();
+        },
+      );
   }
 
   private async flush(): Promise<void> {
     this.writing = true;
     try {
       for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
-        let at = 0;
-        while (at < data.length) at += await this.conn.write(data.subarray(at));
+        for (let at = 0; at < data.length; ) {
+          const n = await this.conn.write(data.subarray(at));
+          if (!(n > 0)) throw new Error(`conn.write() wrote ${n} of ${data.length - at} bytes`);
+          at += n;
+        }
       }
     } catch (err) {
       this.queue.length = 0;
-      if (!this.closed) this.failure ??= asError(err);
+      this.fail(err);
       this.readableSubject.next();
     }
     this.writing = false;
@@ -124,11 +136,18 @@ export class DenoReadiness implements ReadinessPort {
     this.writeClosed = true;
     if (this.closed || this.failure) return;
     try {
-      await this.conn.closeWrite();
+      await this.conn.closeWrite?.();
     } catch {
       // The peer may have closed first (NotConnected): nothing left to tell it.
     }
     if (this.eof) this.close();
+  }
+
+  /** Record a failure and report it, unless it is the echo of our own close(). */
+  private fail(err: unknown): void {
+    if (this.closed || this.failure) return;
+    this.failure = err instanceof Error ? err : new Error(String(err));
+    this.onFailure(this.failure);
   }
 
   private close(): void {
@@ -143,8 +162,4 @@ export class DenoReadiness implements ReadinessPort {
     this.readableSubject.next();
     this.writableSubject.next();
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,6 +1,8 @@
 // Public surface of @rxtls/transport-deno. Re-exports only.
 export { DenoReadiness, READ_SIZE } from './deno-readiness.ts';
-export { connect, clientConfig, type ConnectOptions } from './connect.ts';
-export { listen, serverConfig, type ListenOptions, type TlsListener } from './listen.ts';
-export { TlsConn } from './tls-conn.ts';
-export type { DenoConn, DenoTcpConn, DenoListener, DenoNet, NetAddr } from './deno-api.ts';
+export { connect, clientConfig } from './connect.ts';
+export { accept, serverConfig } from './accept.ts';
+export { listen, type TlsListener } from './listen.ts';
+export { TlsConn, type CloseInfo, type CipherInfo, type TlsConnSetup } from './tls-conn.ts';
+export type { ConnectOptions, ServerOptions, ListenOptions, ConnOptions, AlpnInput, KeylogOption, TraceOption } from './options.ts';
+export type { DenoConn, DenoTcpConn, DenoListener, DenoNet, NetAddr, Addr } from './deno-api.ts';

@@ -1,0 +1,40 @@
+import type { MessageEvent } from '@rxtls/core';
+import { denoFiles } from './deno-api.ts';
+import type { KeylogOption, TraceOption } from './options.ts';
+
+/**
+ * Where key log lines go: the caller's function, or for `true` the file named by
+ * `SSLKEYLOGFILE`, when the variable is set and this process may read it and write the file
+ * (checked without prompting: a TLS library should not ask for permissions). Undefined: only
+ * `keylog$` has the lines.
+ */
+export function keylogSink(option: KeylogOption | undefined): ((line: string) => void) | undefined {
+  if (typeof option === 'function') return option;
+  if (option !== true) return undefined;
+  const deno = denoFiles();
+  if (deno.permissions.querySync({ name: 'env', variable: 'SSLKEYLOGFILE' }).state !== 'granted') return undefined;
+  const file = deno.env.get('SSLKEYLOGFILE');
+  if (!file || deno.permissions.querySync({ name: 'write', path: file }).state !== 'granted') return undefined;
+  return (line) => deno.writeTextFileSync(file, `${line}\n`, { append: true, mode: 0o600 });
+}
+
+/** Where message events go: the caller's function, or for `true` one line each on stderr. */
+export function traceSink(option: TraceOption | undefined): ((event: MessageEvent) => void) | undefined {
+  if (typeof option === 'function') return option;
+  return option === true ? (event) => console.error(formatMessage(event)) : undefined;
+}
+
+/** One line per record, message or alert, in the style of `openssl s_client -msg`. */
+export function formatMessage(m: MessageEvent): string {
+  const arrow = m.direction === 'sent' ? '>>>' : '<<<';
+  switch (m.kind) {
+    case 'record':
+      return `${arrow} record ${m.contentType} [length ${m.length}]${m.encrypted ? ' (encrypted)' : ''}`;
+    case 'handshake':
+      return `${arrow}   handshake ${m.messageType} [length ${m.length}]`;
+    case 'alert':
+      return `${arrow}   alert ${m.level} ${m.description}`;
+    case 'change-cipher-spec':
+      return `${arrow}   change_cipher_spec`;
+  }
+}
