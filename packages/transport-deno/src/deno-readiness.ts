@@ -43,7 +43,7 @@ export class DenoReadiness implements ReadinessPort {
     return this.readableSubject.asObservable();
   });
 
-  readonly writable$: Observable<void> = defer(() => (this.writing ? this.writableSubject.asObservable() : of(undefined)));
+  readonly writable$: Observable<void> = defer(() => (this.writing && !this.closed ? this.writableSubject.asObservable() : of(undefined)));
 
   constructor(
     private readonly conn: DenoConn,

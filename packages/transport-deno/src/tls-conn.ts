@@ -111,6 +111,8 @@ export class TlsConn {
   /** Chunks read but not delivered (a `data$` unsubscribed while its read was in flight). */
   private readonly unread: Uint8Array[] = [];
   private handshaking: Promise<NegotiatedParameters> | undefined;
+  /** The last write or shutdown queued: the next one starts after it. */
+  private writes: Promise<void> = Promise.resolve();
   private settleEstablished!: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void };
   private shutdownSent = false;
   private freed = false;
@@ -177,22 +179,29 @@ export class TlsConn {
     return chunk;
   }
 
-  /** Encrypt and send all of `data` (handshake first); resolves once the socket took it. */
-  async write(data: Uint8Array): Promise<void> {
-    await this.handshake();
-    await this.guard(this.session.write(data));
+  /**
+   * Encrypt and send all of `data` (handshake first); resolves once the socket took it. Writes
+   * go out in the order they were made, also when not awaited one by one.
+   */
+  write(data: Uint8Array): Promise<void> {
+    return this.inOrder(async () => {
+      await this.handshake();
+      await this.guard(this.session.write(data));
+    });
   }
 
   /**
-   * Send close_notify and half-close (FIN); reading goes on until the peer's close_notify.
-   * With `waitForPeer`, also wait for it (unread data stays readable). The connection is
-   * closed once both close_notify have crossed.
+   * After the writes made before it: send close_notify and half-close (FIN); reading goes on
+   * until the peer's close_notify. With `waitForPeer`, also wait for it (unread data stays
+   * readable). The connection is closed once both close_notify have crossed.
    */
-  async shutdown(options: { waitForPeer?: boolean } = {}): Promise<void> {
-    await this.handshake();
-    await this.guard(this.session.shutdown(options));
-    this.shutdownSent = true;
-    if (this.session.connection.receivedCloseNotify) this.free();
+  shutdown(options: { waitForPeer?: boolean } = {}): Promise<void> {
+    return this.inOrder(async () => {
+      await this.handshake();
+      await this.guard(this.session.shutdown(options));
+      this.shutdownSent = true;
+      if (this.session.connection.receivedCloseNotify) this.free();
+    });
   }
 
   /**
@@ -297,6 +306,13 @@ export class TlsConn {
     }
     this.alpnProtocol = negotiated.alpn ?? false;
     return negotiated;
+  }
+
+  /** Run `work` after the writes (and shutdown) queued before it. */
+  private inOrder(work: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(work);
+    this.writes = done.catch(() => undefined);
+    return done;
   }
 
   /** A failure of the connection destroys it; a caller's mistake (UsageError) does not. */
