@@ -1,4 +1,4 @@
-import { AsyncSubject, Observable, firstValueFrom } from 'rxjs';
+import { AsyncSubject, firstValueFrom, type Observable } from 'rxjs';
 import {
   TlsSession,
   parseCertificate,
@@ -15,6 +15,7 @@ import type { Addr, DenoConn } from './deno-api.ts';
 import { DenoReadiness } from './deno-readiness.ts';
 import type { KeylogOption, TraceOption } from './options.ts';
 import { keylogSink, traceSink } from './sinks.ts';
+import { dataOf, readableOf, writableOf } from './streams.ts';
 
 /** How a connection ended, emitted once by `close$` and returned by `close()`. */
 export interface CloseInfo {
@@ -140,23 +141,9 @@ export class TlsConn {
     this.close$ = this.closeSubject.asObservable();
     this.established = new Promise((resolve, reject) => (this.settleEstablished = { resolve, reject }));
     this.established.catch(() => undefined); // a rejection nobody watches is no crash
-    this.data$ = this.dataObservable();
-    this.readable = new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          const chunk = await this.read();
-          if (chunk === null) controller.close();
-          else controller.enqueue(chunk);
-        },
-        cancel: () => this.destroy(),
-      },
-      { highWaterMark: 0 },
-    );
-    this.writable = new WritableStream<Uint8Array>({
-      write: (chunk) => this.write(chunk),
-      close: () => this.shutdown(),
-      abort: () => this.destroy(),
-    });
+    this.data$ = dataOf(this, (chunk) => this.unread.unshift(chunk));
+    this.readable = readableOf(this);
+    this.writable = writableOf(this);
     this.watch(setup.keylog, setup.trace);
   }
 
@@ -229,6 +216,16 @@ export class TlsConn {
   /** What was negotiated, once established. */
   get negotiated(): NegotiatedParameters | undefined {
     return this.session.connection.negotiated;
+  }
+
+  /** What ended the connection: the TlsError (with its alert) or the TransportError (truncation, reset, ...); undefined while it is fine. */
+  get error(): Error | undefined {
+    return this.session.connection.error;
+  }
+
+  /** What the engine's last call reported (`SSL_get_error`): WANT_READ, ZERO_RETURN, SYSCALL, ... */
+  getError(): SslError {
+    return this.session.connection.getError();
   }
 
   /** 'TLSv1.3' once established, else null. */
@@ -362,30 +359,5 @@ export class TlsConn {
       const sub = this.messages$.subscribe(traceTo);
       this.undo.push(() => sub.unsubscribe());
     }
-  }
-
-  private dataObservable(): Observable<Uint8Array> {
-    return new Observable<Uint8Array>((sub) => {
-      let active = true;
-      const pump = async (): Promise<void> => {
-        try {
-          for (;;) {
-            const chunk = await this.read();
-            if (!active) {
-              if (chunk !== null) this.unread.unshift(chunk);
-              return;
-            }
-            if (chunk === null) return sub.complete();
-            sub.next(chunk);
-          }
-        } catch (err) {
-          if (active) sub.error(err);
-        }
-      };
-      void pump();
-      return () => {
-        active = false;
-      };
-    });
   }
 }

@@ -106,7 +106,8 @@ describe('closing', () => {
     expect(err).toBeInstanceOf(TransportError);
     expect((err as TransportError).kind).toBe('eof');
     expect((err as Error).message).toMatch(/close_notify/);
-    expect(conn.session.connection.getError()).toBe(SslError.SYSCALL);
+    expect(conn.getError()).toBe(SslError.SYSCALL); // OpenSSL's SSL_ERROR_SYSCALL
+    expect(conn.error).toBe(err);
     expect(await firstValueFrom(conn.close$)).toEqual({ clean: false, error: err });
     expect(await conn.read().catch((e: unknown) => e)).toBe(err); // sticky
   });

@@ -1,0 +1,69 @@
+import { Observable } from 'rxjs';
+
+/** What the stream views of a connection read from and write to. */
+export interface StreamSource {
+  /** The next decrypted bytes; `null` at the peer's close_notify; rejects on a failure. */
+  read(): Promise<Uint8Array | null>;
+  write(data: Uint8Array): Promise<void>;
+  /** close_notify and FIN. */
+  shutdown(): Promise<void>;
+  destroy(): void;
+}
+
+/**
+ * A web readable stream over `source`: it pulls only when its reader asks (high-water mark 0),
+ * so a stream nobody reads leaves the bytes in the kernel. Closes at the peer's close_notify,
+ * errors on a failure; `cancel()` destroys the connection.
+ */
+export function readableOf(source: StreamSource): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = await source.read();
+        if (chunk === null) controller.close();
+        else controller.enqueue(chunk);
+      },
+      cancel: () => source.destroy(),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** A web writable stream over `source`: `close()` sends close_notify and FIN, `abort()` destroys. */
+export function writableOf(source: StreamSource): WritableStream<Uint8Array> {
+  return new WritableStream<Uint8Array>({
+    write: (chunk) => source.write(chunk),
+    close: () => source.shutdown(),
+    abort: () => source.destroy(),
+  });
+}
+
+/**
+ * Decrypted data as a cold observable: subscribing starts a read loop, unsubscribing stops it.
+ * A chunk whose read was in flight at unsubscription goes to `keep` (the next read returns it):
+ * nothing is lost between subscriptions. Completes at the peer's close_notify, errors on a failure.
+ */
+export function dataOf(source: StreamSource, keep: (chunk: Uint8Array) => void): Observable<Uint8Array> {
+  return new Observable<Uint8Array>((sub) => {
+    let active = true;
+    const loop = async (): Promise<void> => {
+      try {
+        for (;;) {
+          const chunk = await source.read();
+          if (!active) {
+            if (chunk !== null) keep(chunk);
+            return;
+          }
+          if (chunk === null) return sub.complete();
+          sub.next(chunk);
+        }
+      } catch (err) {
+        if (active) sub.error(err);
+      }
+    };
+    void loop();
+    return () => {
+      active = false;
+    };
+  });
+}
