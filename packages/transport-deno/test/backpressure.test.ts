@@ -4,7 +4,7 @@
 // that read eagerly would let the sender finish and hold everything in memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READ_SIZE, connect, listen, type TlsConn, type TlsListener } from '../src/index.ts';
-import { MiB, concat, sha256, sleep } from './support/bytes.ts';
+import { MiB, concat, sha256, sleep, until } from './support/bytes.ts';
 import { portOf } from './support/deno.ts';
 import { getTestPki, type TestPki } from './support/pki.ts';
 
@@ -39,15 +39,19 @@ afterAll(async () => {
   await listener.finished;
 });
 
-/** Wait while nobody reads; check the sender is held back and nothing piles up on our side. */
+/** Wait while nobody reads until the sender stops; check it stopped early and nothing piled up on our side. */
 async function stall(conn: TlsConn, id: number): Promise<void> {
-  await sleep(600);
-  const inFlight = sent[id]!;
+  await until(() => (sent[id] ?? 0) > 0, 'the server to start sending', 20_000);
+  // Until no more progress in 300 ms: the sender is held back (a transport that read eagerly
+  // would only stop at SIZE, far above the bound).
+  let inFlight = -1;
+  for (let deadline = Date.now() + 20_000; sent[id] !== inFlight && Date.now() < deadline; ) {
+    inFlight = sent[id]!;
+    await sleep(300);
+  }
+  expect(sent[id]).toBe(inFlight);
   expect(inFlight).toBeLessThan(IN_FLIGHT_BOUND);
-  expect(inFlight).toBeGreaterThan(0);
   expect(conn.session.connection.pendingInput).toBeLessThanOrEqual(READ_SIZE); // at most the one read
-  await sleep(300);
-  expect(sent[id]).toBe(inFlight); // stalled, not slow
 }
 
 describe('backpressure', () => {
