@@ -149,6 +149,21 @@ describe('closing', () => {
     }
   });
 
+  it('a peer that closes during the handshake (FIN after our ClientHello): the truncation error, the connection closed', async () => {
+    const raw = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+    void (async () => {
+      const tcp = await raw.accept();
+      await tcp.read(new Uint8Array(4096));
+      tcp.close(); // Deno's close sends FIN
+      raw.close();
+    })();
+    const before = countResources('tcpStream');
+    const err = await client(portOf(raw.addr)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).kind).toBe('eof');
+    await until(() => countResources('tcpStream') <= before, 'our socket to close');
+  });
+
   it('connection refused: a TransportError caused by ECONNREFUSED, before any TLS', async () => {
     const raw = Deno.listen({ hostname: '127.0.0.1', port: 0 });
     const port = portOf(raw.addr);
