@@ -29,11 +29,15 @@ describe('no node: modules', () => {
     expect(text).not.toMatch(/\b(Buffer|process|require)\s*[.(]/);
   });
 
-  it('the runtime dependency closure bundles for a neutral platform (esbuild), with no Node built-in and no Node global', async () => {
+  // The library, and the Deno CLI (src/cli, when present).
+  const entries = ['src/index.ts', 'src/cli/main.ts'].filter((e) => files.includes(`${PACKAGE}${e}`));
+
+  it.each(entries)('the runtime dependency closure of %s bundles for a neutral platform (esbuild), with no Node built-in and no Node global', async (entry) => {
     const dir = await Deno.makeTempDir({ prefix: 'rxtls-deno-bundle-' });
     try {
       const out = await new Deno.Command(`${ROOT}node_modules/.bin/esbuild`, {
-        args: [`${PACKAGE}src/index.ts`, '--bundle', '--platform=neutral', '--format=esm', '--main-fields=module,main', `--metafile=${dir}/meta.json`, `--outfile=${dir}/bundle.js`, '--log-level=error'],
+        args: [`${PACKAGE}${entry}`, '--bundle', '--platform=neutral', '--format=esm', '--main-fields=module,main', `--metafile=${dir}/meta.json`, `--outfile=${dir}/bundle.js`, '--log-level=error'],
+        cwd: ROOT, // the metafile names inputs relative to it
         stdout: 'piped',
         stderr: 'piped',
       }).output();
