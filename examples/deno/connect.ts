@@ -25,7 +25,7 @@ async function echoOnce(conn: TlsConn): Promise<void> {
   conn.handshake$.subscribe({ next: (e) => serverSteps.push(e), error: () => undefined });
   const message = await conn.read();
   if (message !== null) await conn.write(message);
-  await conn.shutdown();
+  await conn.close();
   console.log('\nserver view:');
   for (const line of renderTimeline(serverSteps, { ascii: true, details: false })) console.log(line);
 }
