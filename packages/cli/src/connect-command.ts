@@ -1,8 +1,8 @@
-import { TlsClientContext, TlsSession, type CipherSuiteName, type ClientConfig, type KeyExchangeGroup } from '@rxtls/core';
+import { TlsClientContext, TlsSession, formatMessage, type CipherSuiteName, type ClientConfig, type KeyExchangeGroup } from '@rxtls/core';
 import { ArgsError, parseFlags } from './args.ts';
 import { describeError, describeFailure } from './errors.ts';
 import type { CliHost } from './host.ts';
-import { formatMessage, formatParameters, formatStep } from './timeline.ts';
+import { formatParameters, formatStep } from './timeline.ts';
 
 const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]';
 

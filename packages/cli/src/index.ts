@@ -7,4 +7,4 @@ export { connectCommand, parseHostPort } from './connect-command.ts';
 export { serveCommand, statusPage, SERVE_USAGE } from './serve-command.ts';
 export { verifyCommand, type VerifyHost } from './verify.ts';
 export { ArgsError, parseFlags, type FlagSpec, type FlagSpecs, type ParsedFlags } from './args.ts';
-export { formatMessage, formatParameters, formatStep } from './timeline.ts';
+export { formatParameters, formatStep } from './timeline.ts';

@@ -1,9 +1,8 @@
-import { TlsServerContext, TlsSession, type NegotiatedParameters, type ServerCertificate, type ServerConfig } from '@rxtls/core';
+import { TlsServerContext, TlsSession, formatMessage, type NegotiatedParameters, type ServerCertificate, type ServerConfig } from '@rxtls/core';
 import { ArgsError, parseFlags } from './args.ts';
 import { readTextFile } from './connect-command.ts';
 import { describeError, describeFailure } from './errors.ts';
 import { formatPeer, type CliHost, type HostConnection, type HostListener } from './host.ts';
-import { formatMessage } from './timeline.ts';
 
 export const SERVE_USAGE =
   'usage: rxtls serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace]';

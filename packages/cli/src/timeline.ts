@@ -1,4 +1,4 @@
-import type { HandshakeEvent, MessageEvent, NegotiatedParameters } from '@rxtls/core';
+import type { HandshakeEvent, NegotiatedParameters } from '@rxtls/core';
 
 /** One handshake step as a line of the timeline: `+  1.23 ms  server-hello  TLS_AES_128_GCM_SHA256 x25519`. */
 export function formatStep(event: HandshakeEvent, start: number): string {
@@ -43,17 +43,3 @@ export function formatParameters(p: NegotiatedParameters): string[] {
   ];
 }
 
-/** One message event, like `openssl s_client -msg`. */
-export function formatMessage(m: MessageEvent): string {
-  const arrow = m.direction === 'sent' ? '>>>' : '<<<';
-  switch (m.kind) {
-    case 'record':
-      return `${arrow} record ${m.contentType} [length ${m.length}]${m.encrypted ? ' (encrypted)' : ''}`;
-    case 'handshake':
-      return `${arrow}   handshake ${m.messageType} [length ${m.length}]`;
-    case 'alert':
-      return `${arrow}   alert ${m.level} ${m.description}`;
-    case 'change-cipher-spec':
-      return `${arrow}   change_cipher_spec`;
-  }
-}

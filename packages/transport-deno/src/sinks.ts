@@ -1,4 +1,4 @@
-import type { MessageEvent } from '@rxtls/core';
+import { formatMessage, type MessageEvent } from '@rxtls/core';
 import { denoFiles } from './deno-api.ts';
 import type { KeylogOption, TraceOption } from './options.ts';
 
@@ -22,19 +22,4 @@ export function keylogSink(option: KeylogOption | undefined): ((line: string) =>
 export function traceSink(option: TraceOption | undefined): ((event: MessageEvent) => void) | undefined {
   if (typeof option === 'function') return option;
   return option === true ? (event) => console.error(formatMessage(event)) : undefined;
-}
-
-/** One line per record, message or alert, in the style of `openssl s_client -msg`. */
-export function formatMessage(m: MessageEvent): string {
-  const arrow = m.direction === 'sent' ? '>>>' : '<<<';
-  switch (m.kind) {
-    case 'record':
-      return `${arrow} record ${m.contentType} [length ${m.length}]${m.encrypted ? ' (encrypted)' : ''}`;
-    case 'handshake':
-      return `${arrow}   handshake ${m.messageType} [length ${m.length}]`;
-    case 'alert':
-      return `${arrow}   alert ${m.level} ${m.description}`;
-    case 'change-cipher-spec':
-      return `${arrow}   change_cipher_spec`;
-  }
 }

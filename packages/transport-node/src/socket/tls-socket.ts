@@ -8,6 +8,7 @@ import {
   CertificateError,
   TlsConnection,
   TlsSession,
+  formatMessage,
   UsageError,
   verifyCertificateChain,
   type HandshakeEvent,
@@ -16,7 +17,6 @@ import {
   type PeerVerificationInfo,
   type TlsServerContext,
 } from '@rxtls/core';
-import { formatMessage } from '../cli/timeline.ts';
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
 import { alpnNames, type TlsSocketOptions } from './options.ts';
 import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
