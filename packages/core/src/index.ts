@@ -15,6 +15,7 @@ export type { ReadinessPort } from './observe/readiness.ts';
 export { drive, flushOutput } from './observe/drive.ts';
 export { TlsSession } from './observe/session.ts';
 export { formatMessage } from './observe/format-message.ts';
+export { cipherInfo, type CipherInfo, type CloseInfo } from './observe/connection-info.ts';
 export { Selector, readinessFor, type SelectionKey, type SelectOptions, type Readiness } from './observe/select.ts';
 export { verifyCertificateChain, type ChainVerifyOptions, type VerifiedChain } from './x509/verify.ts';
 export { parseCertificate, type ParsedCertificate } from './x509/certificate.ts';

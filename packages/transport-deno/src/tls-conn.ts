@@ -1,6 +1,9 @@
 import { AsyncSubject, firstValueFrom, type Observable } from 'rxjs';
 import {
   TlsSession,
+  cipherInfo,
+  type CipherInfo,
+  type CloseInfo,
   parseCertificate,
   type ConnectionPhase,
   type HandshakeEvent,
@@ -16,21 +19,6 @@ import { DenoReadiness } from './deno-readiness.ts';
 import type { KeylogOption, TraceOption } from './options.ts';
 import { keylogSink, traceSink } from './sinks.ts';
 import { dataOf, readableOf, writableOf } from './streams.ts';
-
-/** How a connection ended, emitted once by `close$` and returned by `close()`. */
-export interface CloseInfo {
-  /** No error, the peer's close_notify arrived, and ours was sent. */
-  readonly clean: boolean;
-  /** What ended the connection, when something failed (a TlsError, TransportError, ...). */
-  readonly error?: Error;
-}
-
-/** What `getCipher()` returns (the shape of Node's `tls.TLSSocket#getCipher()`). */
-export interface CipherInfo {
-  readonly name: string;
-  readonly standardName: string;
-  readonly version: string;
-}
 
 /** What `connect()`, `listen()` and `accept()` build a {@link TlsConn} from. */
 export interface TlsConnSetup {
@@ -235,8 +223,7 @@ export class TlsConn {
 
   /** The negotiated cipher suite, or null before the handshake. */
   getCipher(): CipherInfo | null {
-    const p = this.negotiated;
-    return p ? { name: p.cipherSuite, standardName: p.cipherSuite, version: p.version } : null;
+    return cipherInfo(this.negotiated);
   }
 
   /** The peer's certificates as it sent them (DER, leaf first); empty before the handshake or without one. */

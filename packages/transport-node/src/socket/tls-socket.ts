@@ -8,7 +8,10 @@ import {
   CertificateError,
   TlsConnection,
   TlsSession,
+  cipherInfo,
   formatMessage,
+  type CipherInfo,
+  type CloseInfo,
   UsageError,
   verifyCertificateChain,
   type HandshakeEvent,
@@ -22,21 +25,6 @@ import { alpnNames, type TlsSocketOptions } from './options.ts';
 import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
 import { StreamPort } from './stream-port.ts';
 import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
-
-/** How a socket ended, emitted once by `close$`. */
-export interface CloseInfo {
-  /** No error, the peer's close_notify arrived, and ours was sent. */
-  readonly clean: boolean;
-  /** What ended the connection, when something failed (a TlsError, TransportError, ...). */
-  readonly error?: Error;
-}
-
-/** What `getCipher()` returns (the shape of `tls.TLSSocket#getCipher()`). */
-export interface CipherInfo {
-  readonly name: string;
-  readonly standardName: string;
-  readonly version: string;
-}
 
 const asBytes = (chunk: Buffer | Uint8Array): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
@@ -254,8 +242,7 @@ export class TlsSocket extends Duplex {
 
   /** The negotiated cipher suite, or null before the handshake. */
   getCipher(): CipherInfo | null {
-    const p = this.connection.negotiated;
-    return p ? { name: p.cipherSuite, standardName: p.cipherSuite, version: p.version } : null;
+    return cipherInfo(this.connection.negotiated);
   }
 
   /**
