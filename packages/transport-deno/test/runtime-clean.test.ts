@@ -58,3 +58,20 @@ describe('no node: modules', () => {
     }
   });
 });
+
+// Deno users type-check (`deno check`, and `deno test` checks by default): the package and its
+// CLI must pass Deno's checker with Deno's own lib, not only our tsc with structural types.
+describe('deno check', () => {
+  it('src/index.ts and src/cli/main.ts type-check under Deno', async () => {
+    const before = await Deno.readTextFile(`${ROOT}package.json`);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ['check', '--quiet', '--config', `${PACKAGE}deno.json`, `${PACKAGE}src/index.ts`, `${PACKAGE}src/cli/main.ts`],
+      cwd: PACKAGE,
+      stdout: 'piped',
+      stderr: 'piped',
+    }).output();
+    expect(out.success, new TextDecoder().decode(out.stderr)).toBe(true);
+    // and it left the workspace alone (Deno may migrate pnpm-workspace.yaml into package.json)
+    expect(await Deno.readTextFile(`${ROOT}package.json`)).toBe(before);
+  });
+});

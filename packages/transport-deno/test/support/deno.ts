@@ -48,6 +48,7 @@ export interface DenoTestListener extends DenoListener {
 
 export interface DenoTestApi {
   readonly args: readonly string[];
+  execPath(): string;
   readonly env: { get(name: string): string | undefined; set(name: string, value: string): void; delete(name: string): void };
   readonly Command: new (command: string, options?: CommandOptions) => {
     spawn(): ChildProcess;

@@ -76,7 +76,10 @@ export interface WebCryptoSubtle {
 
 /** The runtime's `crypto.subtle` (Node ≥ 19, Deno, browsers in a secure context), if it has one. */
 export function runtimeSubtle(): WebCryptoSubtle | undefined {
-  return globalThis.crypto?.subtle;
+  // Under a runtime's own lib (e.g. `deno check`), `crypto.subtle` is its full SubtleCrypto,
+  // whose importKey overloads TypeScript cannot match one by one against ours: widen first.
+  const subtle: unknown = globalThis.crypto?.subtle;
+  return subtle as WebCryptoSubtle | undefined;
 }
 
 /** The runtime's `crypto.subtle`; a runtime without it is the caller's mistake ({@link UsageError}). */
