@@ -21,6 +21,7 @@ export interface ContextKeyOptions {
   readonly recordSizeLimit?: number;
   readonly outgoingBufferLimit?: number;
   readonly middleboxCompatibility?: boolean;
+  readonly certificate?: ClientConfig['certificate'];
 }
 
 const MAX_CONTEXTS = 32;
@@ -62,7 +63,7 @@ function objectId(o: object | undefined): number {
   return id;
 }
 
-/** A short key for a CA input: 'default', or the SHA-256 of its contents. */
+/** A short key for a CA (or certificate, or key) input: 'default', or the SHA-256 of its contents. */
 function caKey(ca: CaInput | undefined): string {
   if (ca === undefined) return 'default';
   const h = createHash('sha256');
@@ -95,6 +96,8 @@ export function sharedContext(options: ContextKeyOptions): { context: TlsClientC
     options.recordSizeLimit ?? null,
     options.outgoingBufferLimit ?? null,
     options.middleboxCompatibility ?? null,
+    // Our certificate and key by content hash (a PrivateKey object by identity); the key itself is never kept in the map key.
+    options.certificate ? [caKey(options.certificate.chain), typeof options.certificate.key === 'string' || options.certificate.key instanceof Uint8Array ? caKey(options.certificate.key) : objectId(options.certificate.key)] : null,
   ]);
   let context = contexts.get(key);
   if (context === undefined) {
@@ -109,6 +112,7 @@ export function sharedContext(options: ContextKeyOptions): { context: TlsClientC
       ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
       ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
       ...(options.middleboxCompatibility !== undefined ? { middleboxCompatibility: options.middleboxCompatibility } : {}),
+      ...(options.certificate !== undefined ? { certificate: options.certificate } : {}),
     };
     context = new TlsClientContext(config);
     if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);

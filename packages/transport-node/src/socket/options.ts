@@ -37,6 +37,13 @@ export interface TlsSocketOptions {
    * check, not instead of it (pinning, not relaxing). Mapped to rxtls's `verifyPeer`.
    */
   readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /**
+   * Our certificate chain (PEM or DER, leaf first) and its private key (PKCS#8, SEC1 or PKCS#1
+   * PEM, or DER), sent when the server asks for a certificate (RFC 8446 §4.4.2), as
+   * `tls.connect`'s `cert`/`key`. Without them a request is answered with an empty Certificate.
+   */
+  readonly cert?: CaInput;
+  readonly key?: string | Uint8Array;
   /** rxtls's own peer hook (runs after `checkServerIdentity`). */
   readonly verifyPeer?: ClientConfig['verifyPeer'];
   /** Run TLS over this stream instead of opening a TCP connection: a connected `net.Socket` or any Duplex. */
@@ -86,4 +93,11 @@ export function alpnNames(input: TlsSocketOptions['ALPNProtocols']): string[] | 
     return out;
   }
   return input.map((p) => (typeof p === 'string' ? p : decoder.decode(p)));
+}
+
+/** `cert` and `key` as core's client certificate, or undefined; one without the other is a usage error. */
+export function clientCertificate(options: Pick<TlsSocketOptions, 'cert' | 'key'>): ClientConfig['certificate'] {
+  if (options.cert === undefined && options.key === undefined) return undefined;
+  if (options.cert === undefined || options.key === undefined) throw new UsageError('`cert` and `key` go together');
+  return { chain: options.cert, key: options.key };
 }

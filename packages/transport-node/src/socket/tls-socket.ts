@@ -21,7 +21,7 @@ import {
   type TlsServerContext,
 } from '@rxtls/core';
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
-import { alpnNames, type TlsSocketOptions } from './options.ts';
+import { alpnNames, clientCertificate, type TlsSocketOptions } from './options.ts';
 import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
 import { StreamPort } from './stream-port.ts';
 import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
@@ -177,6 +177,7 @@ export class TlsSocket extends Duplex {
     // the verification switch go into this connection's copy of the config.
     const verifyDisabled = options.rejectUnauthorized === false;
     const alpn = alpnNames(options.ALPNProtocols);
+    const certificate = clientCertificate(options);
     const shared = options.context
       ? { context: options.context, trustAnchors: options.context.config.trustAnchors }
       : sharedContext({
@@ -189,6 +190,7 @@ export class TlsSocket extends Duplex {
           ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
           ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
           ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
+          ...(certificate !== undefined ? { certificate } : {}),
         });
     const identityHook = options.checkServerIdentity
       ? (info: PeerVerificationInfo): void => {
