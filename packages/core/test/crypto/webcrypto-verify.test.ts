@@ -259,11 +259,17 @@ describe('webcrypto verify: ECDSA and DER', () => {
   });
 
   it('an INTEGER without its sign-padding zero reads as negative: false, though its bytes are the right r', async () => {
-    // Sign until r has its top bit set, so that DER needs the 0x00 pad in front of it.
+    // Sign until r has its top bit set, so that DER needs the 0x00 pad in front of it. The
+    // message changes each time: a deterministic signer (RFC 6979, as Deno's) repeats r for
+    // the same message, so signing the same one again could loop forever.
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const message = utf8('sign bit');
+    let attempt = 0;
+    let message = utf8(`sign bit ${attempt}`);
     let der = nodeSign(c.algorithm, key.privateKey, message);
-    while (decodeEcdsaDer(der).r < 2n ** 255n) der = nodeSign(c.algorithm, key.privateKey, message);
+    while (decodeEcdsaDer(der).r < 2n ** 255n) {
+      message = utf8(`sign bit ${++attempt}`);
+      der = nodeSign(c.algorithm, key.privateKey, message);
+    }
     const parts = decodeEcdsaDer(der);
     const rBytes = content(parts.r);
     expect(rBytes[0]).toBe(0);
