@@ -1,24 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { visibleWidth } from './support/ansi.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { runTsx, type Run } from './support/run-process.ts';
 
 /** Run the demo the way `pnpm demo` does (tsx), with stdout a pipe, not a terminal. */
-function runDemo(args: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env['NO_COLOR'];
-    delete env['FORCE_COLOR'];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runDemo(args: readonly string[] = []): Promise<Run> {
+  const env = { ...process.env };
+  delete env['NO_COLOR'];
+  delete env['FORCE_COLOR'];
+  return runTsx('examples/demo.ts', args, env);
 }
 
 const STEPS = ['client-hello-sent', 'server-hello', 'encrypted-extensions', 'certificate', 'certificate-verified', 'server-finished', 'client-finished-sent', 'established'];

@@ -1,31 +1,13 @@
 // examples/deno/connect.ts runs on Deno (the binary from the `deno` npm package), as a user
 // runs it: `cd examples/deno && deno run --allow-net connect.ts`.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runProcess } from './support/run-process.ts';
 
 const DENO = fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
 const DIR = fileURLToPath(new URL('./deno', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runDeno(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
-    const child = spawn(DENO, args, { cwd: DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runDeno = (args: readonly string[]) => runProcess(DENO, args, { cwd: DIR, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } });
 
 describe('examples/deno/connect.ts (rxtls on Deno, both ends)', () => {
   it('the deno binary is installed by pnpm install', () => {

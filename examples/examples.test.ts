@@ -1,28 +1,9 @@
 // https-get.ts, streaming-client.ts and live-timeline.ts run as child processes, the way a user
 // runs them (`node --import tsx examples/<name>.ts`), each against its own local server.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runTsx, type Run } from './support/run-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runExample(file: string, args: readonly string[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runExample = (file: string, args: readonly string[] = []): Promise<Run> => runTsx(`examples/${file}`, args);
 
 /** The rest of the line after `label` and spaces, for the line starting with `label`. */
 function field(stdout: string, label: string): string | undefined {

@@ -1,26 +1,12 @@
 // examples/multiplex/thousand.ts run as a child process, the way a user runs it: many rxtls
 // connections to a node:tls echo server, all driven by one Selector in one loop.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { runProcess, type Run } from './support/run-process.ts';
 
 /** `node --import tsx examples/multiplex/thousand.ts ...args`, optionally under a lower open-file limit. */
-function runThousand(args: readonly string[], openFiles?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const argv = [process.execPath, '--import', 'tsx', 'examples/multiplex/thousand.ts', ...args];
-    const child =
-      openFiles === undefined
-        ? spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn('sh', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runThousand(args: readonly string[], openFiles?: number): Promise<Run> {
+  const argv = [process.execPath, '--import', 'tsx', 'examples/multiplex/thousand.ts', ...args];
+  return openFiles === undefined ? runProcess(argv[0]!, argv.slice(1)) : runProcess('sh', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', ...argv]);
 }
 
 /** The value printed after `label` on its own line. */
