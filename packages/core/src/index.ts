@@ -9,6 +9,7 @@ export type { ClientConfig, CipherSuiteName, SignatureSchemeName, PeerVerificati
 export type { HandshakeEvent, HandshakeStep, MessageEvent, NegotiatedParameters, SessionTicket, EngineEvent } from './handshake/events.ts';
 export { TlsConnection, type ConnectionPhase } from './engine/connection.ts';
 export { TlsClientContext, createClientConnection, type ConnectionOptions } from './engine/context.ts';
+export { clientConfigFrom, serverConfigFrom, type ContextOptions, type ClientContextOptions, type ServerContextOptions, type AlpnInput } from './engine/transport-options.ts';
 export { SslError } from './engine/ssl-error.ts';
 export { TransportError } from './engine/transport-error.ts';
 export type { ReadinessPort } from './observe/readiness.ts';

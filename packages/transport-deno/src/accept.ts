@@ -1,24 +1,11 @@
-import { TlsServerContext, UsageError, type ServerConfig } from '@rxtls/core';
+import { TlsServerContext, serverConfigFrom, type ServerConfig } from '@rxtls/core';
 import type { DenoConn } from './deno-api.ts';
-import { alpnNames, given, type ServerOptions } from './options.ts';
+import { given, type ServerOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
 
-/** The server config that {@link ServerOptions} describe (without `context`). */
+/** The server config that {@link ServerOptions} describe (without `context`): core's {@link serverConfigFrom}. */
 export function serverConfig(options: ServerOptions): ServerConfig {
-  if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('`cert` and `key` go together');
-  const certificates = [...(options.cert !== undefined && options.key !== undefined ? [{ chain: options.cert, key: options.key }] : []), ...(options.certificates ?? [])];
-  if (certificates.length === 0) throw new UsageError('a server needs `cert` and `key`, or `certificates`');
-  return {
-    certificates,
-    ...given('alpnProtocols', alpnNames(options.ALPNProtocols)),
-    ...given('cipherSuites', options.cipherSuites),
-    ...given('groups', options.groups),
-    ...given('signatureSchemes', options.signatureSchemes),
-    ...given('recordSizeLimit', options.recordSizeLimit),
-    ...given('outgoingBufferLimit', options.outgoingBufferLimit),
-    ...given('provider', options.provider),
-    ...given('clientAuth', options.clientAuth),
-  };
+  return serverConfigFrom(options);
 }
 
 /** `options.context`, or a context built from the options (certificates loaded now). */

@@ -1,31 +1,23 @@
-import { TlsClientContext, TransportError, UsageError, verifyCertificateChain, type ClientConfig, type NegotiatedParameters, type TlsConnection } from '@rxtls/core';
+import { TlsClientContext, TransportError, UsageError, clientConfigFrom, verifyCertificateChain, type ClientConfig, type NegotiatedParameters, type TlsConnection } from '@rxtls/core';
 import { denoNet, type DenoConn } from './deno-api.ts';
-import { alpnNames, given, type ConnectOptions } from './options.ts';
+import { given, type ConnectOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
 
 /** Deno has no API that lists its root store, and this package imports no `node:` module. */
 const NO_DEFAULT_TRUST =
   '@rxtls/transport-deno has no default trust store (Deno offers no API that lists its roots): pass `ca` (PEM or DER), a `context`, or `rejectUnauthorized: false` to skip certificate verification';
 
-/** The client config that {@link ConnectOptions} describe (without `context`). */
+/**
+ * The client config that {@link ConnectOptions} describe (without `context`): core's
+ * {@link clientConfigFrom}, with the verification switch, the hook and the ticket store.
+ */
 export function clientConfig(options: ConnectOptions): ClientConfig {
   const verify = options.rejectUnauthorized !== false;
   if (verify && options.ca === undefined) throw new UsageError(NO_DEFAULT_TRUST);
-  if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('`cert` and `key` go together');
-  const alpn = alpnNames(options.ALPNProtocols);
   return {
-    ...given('ca', options.ca),
+    ...clientConfigFrom(options),
     ...(verify ? {} : { dangerouslyDisableCertificateVerification: true }),
     ...given('verifyPeer', options.verifyPeer),
-    ...(options.cert !== undefined && options.key !== undefined ? { certificate: { chain: options.cert, key: options.key } } : {}),
-    ...given('alpnProtocols', alpn),
-    ...given('groups', options.groups),
-    ...given('cipherSuites', options.cipherSuites),
-    ...given('signatureSchemes', options.signatureSchemes),
-    ...given('keyShareCount', options.keyShareCount),
-    ...given('recordSizeLimit', options.recordSizeLimit),
-    ...given('outgoingBufferLimit', options.outgoingBufferLimit),
-    ...given('provider', options.provider),
     ...given('ticketStore', options.ticketStore),
   };
 }

@@ -1,7 +1,7 @@
 import { createServer as netCreateServer, Server, type Socket } from 'node:net';
-import { TlsServerContext, TlsSession, UsageError, type CipherSuiteName, type ClientAuthConfig, type CryptoProvider, type KeyExchangeGroup, type MessageEvent, type ServerCertificate, type ServerConfig, type SignatureSchemeName } from '@rxtls/core';
+import { TlsServerContext, TlsSession, serverConfigFrom, type MessageEvent, type ServerConfig, type ServerContextOptions } from '@rxtls/core';
 import { NodeReadiness } from './node-readiness.ts';
-import { alpnNames, type TlsSocketOptions } from './socket/options.ts';
+import type { TlsSocketOptions } from './socket/options.ts';
 import { TlsSocket } from './socket/tls-socket.ts';
 
 /** Options of {@link createTlsServer}: the server config, or a context to share. */
@@ -27,30 +27,12 @@ export function createTlsServer(options: TlsServerOptions, onSession: (session: 
 }
 
 /**
- * Options of {@link createServer}. Names follow `tls.createServer` where they mean the same
- * thing (`cert`, `key`, `ALPNProtocols`, `handshakeTimeout`, `allowHalfOpen`); the rest are
- * rxtls's own (`certificates`, `cipherSuites`, `groups`, ...).
+ * Options of {@link createServer}: core's {@link ServerContextOptions} (the certificates and
+ * what is negotiated) and what happens on each connection. Names follow `tls.createServer` where they mean the same thing
+ * (`cert`, `key`, `ALPNProtocols`, `handshakeTimeout`, `allowHalfOpen`); the rest are rxtls's
+ * own (`certificates`, `cipherSuites`, `groups`, ...).
  */
-export interface TlsServerCreateOptions {
-  /** The certificate chain, leaf first: PEM text (several blocks allowed) or DER, one or several. Goes with `key`. */
-  readonly cert?: ServerCertificate['chain'];
-  /** The private key for `cert`: PKCS#8, SEC1 or PKCS#1 PEM (or DER). */
-  readonly key?: ServerCertificate['key'];
-  /** More certificate/key pairs (picked per connection by SNI and signature_algorithms); `cert`/`key`, when given, come first. */
-  readonly certificates?: readonly ServerCertificate[];
-  /** ALPN protocols in our preference order: names, or Node's wire format. */
-  readonly ALPNProtocols?: TlsSocketOptions['ALPNProtocols'];
-  /** TLS 1.3 cipher suites in our preference order. */
-  readonly cipherSuites?: readonly CipherSuiteName[];
-  /** Key exchange groups in our preference order (a client without a share for one gets a HelloRetryRequest). */
-  readonly groups?: readonly KeyExchangeGroup[];
-  readonly signatureSchemes?: readonly SignatureSchemeName[];
-  readonly recordSizeLimit?: number;
-  readonly outgoingBufferLimit?: number;
-  /** The crypto provider (default: noble, pure JS; `nodeCryptoProvider` for native speed). */
-  readonly provider?: CryptoProvider;
-  /** Ask clients for certificates and check them against `ca` (required unless `required: false`). */
-  readonly clientAuth?: ClientAuthConfig;
+export interface TlsServerCreateOptions extends ServerContextOptions {
   /** Use this context (certificates already loaded) instead of one built from the options above. */
   readonly context?: TlsServerContext;
   /** Key log for each connection, as on `TlsSocket` (`true`: append to `SSLKEYLOGFILE`). The server's 'keylog' event fires either way. */
@@ -65,25 +47,6 @@ export interface TlsServerCreateOptions {
   readonly highWaterMark?: number;
   /** A handshake not finished after this many ms fails with 'tlsClientError' (default 120000, as Node; 0: none). */
   readonly handshakeTimeout?: number;
-}
-
-/** The server config a {@link TlsServerContext} is built from. */
-function serverConfig(options: TlsServerCreateOptions): ServerConfig {
-  if ((options.cert === undefined) !== (options.key === undefined)) throw new UsageError('`cert` and `key` go together');
-  const certificates = [...(options.cert !== undefined && options.key !== undefined ? [{ chain: options.cert, key: options.key }] : []), ...(options.certificates ?? [])];
-  if (certificates.length === 0) throw new UsageError('createServer() needs `cert` and `key`, or `certificates`');
-  const alpn = alpnNames(options.ALPNProtocols);
-  return {
-    certificates,
-    ...(alpn !== undefined ? { alpnProtocols: alpn } : {}),
-    ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
-    ...(options.groups !== undefined ? { groups: options.groups } : {}),
-    ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
-    ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
-    ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
-    ...(options.provider !== undefined ? { provider: options.provider } : {}),
-    ...(options.clientAuth !== undefined ? { clientAuth: options.clientAuth } : {}),
-  };
 }
 
 /**
@@ -108,7 +71,7 @@ export class TlsServer extends Server {
     secureConnectionListener?: (socket: TlsSocket) => void,
   ) {
     super({ allowHalfOpen: true });
-    this.context = options.context ?? new TlsServerContext(serverConfig(options));
+    this.context = options.context ?? new TlsServerContext(serverConfigFrom(options));
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: Socket) => this.accept(raw));
   }

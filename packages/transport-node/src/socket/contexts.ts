@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { TlsClientContext, type ClientConfig, type CryptoProvider } from '@rxtls/core';
+import { TlsClientContext, type ClientConfig } from '@rxtls/core';
 
 /** The resolved configuration a {@link TlsClientContext} holds (what `TlsConnection` takes). */
 export type ResolvedConfig = TlsClientContext['config'];
@@ -9,20 +9,15 @@ export type ResolvedConfig = TlsClientContext['config'];
 /** A trust anchor input as `tls.connect` takes it. */
 export type CaInput = string | Uint8Array | readonly (string | Uint8Array)[];
 
-/** The parts of a client config that a shared context is keyed by (no hooks: those are per connection). */
-export interface ContextKeyOptions {
-  readonly ca?: CaInput;
-  readonly provider?: CryptoProvider;
-  readonly alpnProtocols?: readonly string[];
-  readonly cipherSuites?: ClientConfig['cipherSuites'];
-  readonly groups?: ClientConfig['groups'];
-  readonly keyShareCount?: number;
-  readonly signatureSchemes?: ClientConfig['signatureSchemes'];
-  readonly recordSizeLimit?: number;
-  readonly outgoingBufferLimit?: number;
-  readonly middleboxCompatibility?: boolean;
-  readonly certificate?: ClientConfig['certificate'];
-}
+/**
+ * The parts of a client config that a shared context is keyed by, as core's `clientConfigFrom`
+ * builds them from the options (no hooks: those are per connection). Without `ca`: Node's
+ * default trust store.
+ */
+export type ContextKeyOptions = Pick<
+  ClientConfig,
+  'ca' | 'provider' | 'alpnProtocols' | 'cipherSuites' | 'groups' | 'keyShareCount' | 'signatureSchemes' | 'recordSizeLimit' | 'outgoingBufferLimit' | 'middleboxCompatibility' | 'certificate'
+>;
 
 const MAX_CONTEXTS = 32;
 const contexts = new Map<string, TlsClientContext>();
@@ -101,19 +96,8 @@ export function sharedContext(options: ContextKeyOptions): { context: TlsClientC
   ]);
   let context = contexts.get(key);
   if (context === undefined) {
-    const config: ClientConfig = {
-      ca: options.ca ?? defaultCaCertificates(),
-      ...(options.provider !== undefined ? { provider: options.provider } : {}),
-      ...(options.alpnProtocols !== undefined ? { alpnProtocols: options.alpnProtocols } : {}),
-      ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
-      ...(options.groups !== undefined ? { groups: options.groups } : {}),
-      ...(options.keyShareCount !== undefined ? { keyShareCount: options.keyShareCount } : {}),
-      ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
-      ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
-      ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
-      ...(options.middleboxCompatibility !== undefined ? { middleboxCompatibility: options.middleboxCompatibility } : {}),
-      ...(options.certificate !== undefined ? { certificate: options.certificate } : {}),
-    };
+    // Every field of the options is in the key above, so the context may be built from all of them.
+    const config: ClientConfig = { ...options, ca: options.ca ?? defaultCaCertificates() };
     context = new TlsClientContext(config);
     if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
   } else {

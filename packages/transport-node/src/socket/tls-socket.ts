@@ -7,6 +7,7 @@ import { AsyncSubject, Observable } from 'rxjs';
 import {
   CertificateError,
   TlsConnection,
+  clientConfigFrom,
   TlsSession,
   cipherInfo,
   formatMessage,
@@ -21,7 +22,7 @@ import {
   type TlsServerContext,
 } from '@rxtls/core';
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
-import { alpnNames, clientCertificate, type TlsSocketOptions } from './options.ts';
+import type { TlsSocketOptions } from './options.ts';
 import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
 import { StreamPort } from './stream-port.ts';
 import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
@@ -176,22 +177,9 @@ export class TlsSocket extends Duplex {
     // Configuration: a context shared across connections with the same options; the hooks and
     // the verification switch go into this connection's copy of the config.
     const verifyDisabled = options.rejectUnauthorized === false;
-    const alpn = alpnNames(options.ALPNProtocols);
-    const certificate = clientCertificate(options);
-    const shared = options.context
-      ? { context: options.context, trustAnchors: options.context.config.trustAnchors }
-      : sharedContext({
-          ...(options.ca !== undefined ? { ca: options.ca } : {}),
-          ...(options.provider !== undefined ? { provider: options.provider } : {}),
-          ...(alpn !== undefined ? { alpnProtocols: alpn } : {}),
-          ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
-          ...(options.groups !== undefined ? { groups: options.groups } : {}),
-          ...(options.keyShareCount !== undefined ? { keyShareCount: options.keyShareCount } : {}),
-          ...(options.signatureSchemes !== undefined ? { signatureSchemes: options.signatureSchemes } : {}),
-          ...(options.recordSizeLimit !== undefined ? { recordSizeLimit: options.recordSizeLimit } : {}),
-          ...(options.outgoingBufferLimit !== undefined ? { outgoingBufferLimit: options.outgoingBufferLimit } : {}),
-          ...(certificate !== undefined ? { certificate } : {}),
-        });
+    // Built (and checked) even when a context is given, so a misused option is reported either way.
+    const contextConfig = clientConfigFrom(options);
+    const shared = options.context ? { context: options.context, trustAnchors: options.context.config.trustAnchors } : sharedContext(contextConfig);
     const identityHook = options.checkServerIdentity
       ? (info: PeerVerificationInfo): void => {
           const failure = options.checkServerIdentity!(info.serverName ?? host, peerCertificateObject(info.certificates, false) as PeerCertificate);
