@@ -73,9 +73,18 @@ describe.each([
 
   it('second act: node:tls connects to the same rxtls server, verifies it and gets a response', async () => {
     const { stdout } = await run;
-    const act = stdout.slice(stdout.indexOf('6. Second act'));
+    const act = stdout.slice(stdout.indexOf('6. Second act'), stdout.indexOf('7. Third act'));
     expect(act).toMatch(/^ {2}node:tls +TLSv1\.3, TLS_\w+, ALPN http\/1\.1$/m);
     expect(act).toMatch(/^ {2}verified +yes/m);
+    expect(act).toMatch(/^ {2}response +HTTP\/1\.1 200 OK$/m);
+  });
+
+  it('third act: rxtls running on Deno connects to the same server, verifies the chain and gets a response', async () => {
+    const { stdout } = await run;
+    const act = stdout.slice(stdout.indexOf('7. Third act'));
+    expect(act).toMatch(/^ {2}runtime +Deno \d+\.\d+\.\d+, the same @rxtls\/core$/m);
+    expect(act).toMatch(/^ {2}rxtls\/Deno +TLSv1\.3, TLS_\w+, ALPN http\/1\.1$/m);
+    expect(act).toMatch(/^ {2}verified +yes, a path of 3 certificates$/m);
     expect(act).toMatch(/^ {2}response +HTTP\/1\.1 200 OK$/m);
   });
 

@@ -6,16 +6,20 @@
  * 3. connects with the rxtls client, drawing the handshake timeline as it happens;
  * 4. prints what was negotiated (as both ends saw it) and the certificate chain;
  * 5. sends `GET / HTTP/1.1` over the connection and prints the response;
- * 6. a second act: `node:tls` (OpenSSL) as the client of the same rxtls server.
+ * 6. a second act: `node:tls` (OpenSSL) as the client of the same rxtls server;
+ * 7. a third act: rxtls itself running on Deno (the `deno` binary from npm) as its client.
  *
  * Usage: `pnpm demo [--rsa] [--wrong-root]`
  *   --rsa         RSA-2048 certificates instead of ECDSA P-256
  *   --wrong-root  trust the root of another generated PKI: watch verification fail (exit 1)
  * Colours only when stdout is a terminal and NO_COLOR is not set.
  */
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect as nodeTlsConnect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { TlsError, loadCertificates, parseCertificate, type HandshakeEvent, type NegotiatedParameters, type ParsedCertificate, type TlsSession } from '@rxtls/core';
 import { createServer, openTlsSession, type TlsServer, type TlsSocket } from '@rxtls/transport-node';
 import { palette, truncate } from './support/ansi.ts';
@@ -141,6 +145,25 @@ async function nodeTlsAct(port: number, rootPem: string): Promise<void> {
   field('response', status);
 }
 
+/** Act three: the same rxtls code on another runtime (Deno), as a client of the same server. */
+async function denoAct(port: number, rootPem: string): Promise<void> {
+  const deno = fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
+  if (!existsSync(deno)) {
+    field('deno', p.dim('skipped: no deno binary (pnpm install brings it)'));
+    return;
+  }
+  const args = ['run', '--allow-net', 'demo-client.ts', String(port), Buffer.from(rootPem).toString('base64')];
+  const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(deno, args, { cwd: fileURLToPath(new URL('./deno', import.meta.url)), env }, (err, out, errOut) => (err ? reject(new Error(`rxtls on Deno failed: ${errOut || err.message}`)) : resolve(out)));
+  });
+  const r = JSON.parse(stdout) as { deno: string; version: string; cipherSuite: string; group: string; alpn: string | null; verifiedPath: number; status: string };
+  field('runtime', `Deno ${r.deno}, the same @rxtls/core`);
+  field('rxtls/Deno', `${r.version}, ${r.cipherSuite}, ALPN ${r.alpn ?? 'none'}`);
+  field('verified', r.verifiedPath > 0 ? `yes, a path of ${r.verifiedPath} certificates` : 'no', r.verifiedPath > 0 ? p.green : p.red);
+  field('response', r.status);
+}
+
 function printChain(parameters: NegotiatedParameters, rootPem: string): void {
   const sent = parameters.peerCertificates.map((der) => parseCertificate(der));
   const anchors = loadCertificates(rootPem).map((der) => parseCertificate(der));
@@ -240,6 +263,10 @@ async function main(argv: readonly string[]): Promise<void> {
 
     heading(6, 'Second act: a node:tls client, same rxtls server');
     await nodeTlsAct(port, pki.rootPem);
+
+    heading(7, 'Third act: rxtls on Deno, same rxtls server');
+    // Acts 1 to 6 stand on their own: a Deno that cannot start is reported, not fatal.
+    await denoAct(port, pki.rootPem).catch((err: unknown) => field('deno', truncate(err instanceof Error ? err.message.split('\n')[0]! : String(err), width - 15), p.red));
 
     say();
     say(`${p.green('✓')} done in ${(now() - began).toFixed(0)} ms; ${closing}.`);
