@@ -17,6 +17,13 @@ beforeAll(async () => {
   pki = await getTestPki();
 });
 
+/** 1 MiB of distinct 64-character hex lines. */
+function lines(seed: number): string {
+  const out: string[] = [];
+  for (let i = 0; out.length * 65 < 1024 * 1024; i++) out.push(`${seed.toString(16)}:${i.toString(16).padStart(8, '0')}:`.padEnd(64, 'abcdef0123456789'[i % 16]!));
+  return out.join('\n') + '\n';
+}
+
 describe('openssl s_client -> rxtls server: resumption', () => {
   let server: Server;
   let port: number;
@@ -41,32 +48,40 @@ describe('openssl s_client -> rxtls server: resumption', () => {
     }
   }
 
-  /** s_client sends a line, waits for its echo, closes; returns what it printed. */
-  async function sClient(args: readonly string[]): Promise<string> {
-    const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', '-verify_return_error', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * s_client sends `data` (1 MiB of text lines; `-nocommands` so no line is read as a command),
+   * waits until all of it came back, closes; returns what it printed (session summary + echo).
+   */
+  async function sClient(args: readonly string[], data: string): Promise<string> {
+    const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', '-verify_return_error', '-nocommands', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const echoed = new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('ping-resumption')) resolve();
+        if (out.length >= data.length && out.endsWith(data.slice(-64))) resolve();
       });
-      child.on('exit', (code) => reject(new Error(`s_client exited ${code}: ${out}`)));
+      child.on('exit', (code) => reject(new Error(`s_client exited ${code} after ${out.length} characters: ${err}`)));
     });
-    child.stdin.write('ping-resumption\n');
+    child.stdin.write(data);
     await echoed;
     child.stdin.end();
     await once(child, 'exit');
     return out;
   }
 
-  it('s_client saves the rxtls ticket and resumes with it: no certificate, resumed on both sides', async () => {
+
+  it('s_client saves the rxtls ticket and resumes with it: no certificate, resumed on both sides, 1 MiB echoed each time', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rxtls-resume-'));
     const sess = join(dir, 'session.pem');
-    const first = await sClient(['-sess_out', sess]);
+    const data = [lines(1), lines(2)];
+    const first = await sClient(['-sess_out', sess], data[0]!);
     expect(first).toContain('New, TLSv1.3');
-    const second = await sClient(['-sess_in', sess]);
+    expect(first).toContain(data[0]); // 1 MiB echoed, in order
+    const second = await sClient(['-sess_in', sess], data[1]!);
     expect(second).toContain('Reused, TLSv1.3');
+    expect(second).toContain(data[1]);
     expect(sessions.at(-2)?.resumed).toBe(false);
     expect(sessions.at(-1)?.resumed).toBe(true);
   });
@@ -106,5 +121,44 @@ describe('rxtls client -> openssl s_server: resumption', () => {
     expect(second.parameters.resumed).toBe(true);
     expect(second.parameters.peerCertificates).toEqual([]);
     expect(second.page).toContain('Reused, TLSv1.3');
+  });
+});
+
+describe('rxtls client -> openssl s_server -rev: resumption with 1 MiB each way', () => {
+  let server: OpensslServer;
+  beforeAll(async () => {
+    const cert = pki.servers.p256;
+    server = await startOpensslServer({ cert: cert.certPath, key: cert.keyPath, chain: pki.intermediatePath, extraArgs: ['-rev'] });
+  });
+  afterAll(() => server?.stop());
+
+  /** Send 1 MiB of lines; s_server -rev sends each line back reversed. */
+  async function reversedEcho(context: TlsClientContext, data: string): Promise<{ echoed: string; parameters: NegotiatedParameters }> {
+    const session = await connectTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', context });
+    const parameters = await session.handshake();
+    const writing = session.write(new TextEncoder().encode(data));
+    let echoed = '';
+    const decoder = new TextDecoder();
+    while (echoed.length < data.length) {
+      const chunk = await session.read();
+      if (chunk === null) break;
+      echoed += decoder.decode(chunk, { stream: true });
+    }
+    await writing;
+    session.destroy();
+    return { echoed, parameters };
+  }
+
+  const reverseLines = (text: string): string => text.split('\n').map((l) => [...l].reverse().join('')).join('\n');
+
+  it('the second connection resumes (no certificate sent), and 1 MiB comes back reversed each time', async () => {
+    const context = new TlsClientContext({ ca: pki.rootPem, ticketStore: new MemoryTicketStore() });
+    for (const [i, resumed] of [[3, false], [4, true]] as const) {
+      const data = lines(i);
+      const { echoed, parameters } = await reversedEcho(context, data);
+      expect(parameters.resumed).toBe(resumed);
+      expect(parameters.peerCertificates.length === 0).toBe(resumed);
+      expect(echoed).toBe(reverseLines(data));
+    }
   });
 });
