@@ -8,6 +8,7 @@ import { TlsError, type TlsSession, type NegotiatedParameters } from '@rxtls/cor
 import { connectTls, createTlsServer } from '../src/index.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer } from './support/openssl-server.ts';
+import { mibOfLines, reverseLines } from './support/text-lines.ts';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -15,15 +16,21 @@ beforeAll(async () => {
 });
 
 describe('client certificates with openssl', () => {
-  it('rxtls client -> openssl s_server -Verify 1: our certificate is verified and data flows', async () => {
-    const server = await startOpensslServer({ cert: pki.servers.p256.certPath, key: pki.servers.p256.keyPath, chain: pki.intermediatePath, extraArgs: ['-Verify', '1', '-CAfile', pki.rootPath] });
+  it('rxtls client -> openssl s_server -Verify 1 -rev: our certificate is verified, 1 MiB comes back reversed', async () => {
+    const server = await startOpensslServer({ cert: pki.servers.p256.certPath, key: pki.servers.p256.keyPath, chain: pki.intermediatePath, extraArgs: ['-Verify', '1', '-CAfile', pki.rootPath, '-rev'] });
     try {
       const session = await connectTls({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.rootPem, certificate: { chain: [pki.client.certPem, pki.intermediatePem], key: pki.client.keyPem } });
-      const before = server.received().length;
-      await session.write(new TextEncoder().encode('with a client certificate\n'));
-      const got = await server.waitForReceived(before + 26);
-      expect(got.subarray(before).toString()).toBe('with a client certificate\n');
-      await session.shutdown();
+      const data = mibOfLines(5);
+      const writing = session.write(new TextEncoder().encode(data));
+      const decoder = new TextDecoder();
+      let echoed = '';
+      while (echoed.length < data.length) {
+        const chunk = await session.read();
+        if (chunk === null) break;
+        echoed += decoder.decode(chunk, { stream: true });
+      }
+      await writing;
+      expect(echoed).toBe(reverseLines(data));
       session.destroy();
     } finally {
       await server.stop();
@@ -75,31 +82,34 @@ describe('client certificates with openssl', () => {
     });
     afterAll(() => close());
 
-    function sClient(args: readonly string[]): Promise<{ stdout: string; code: number | null }> {
+    /** s_client sends `data` and collects the echo until it is complete, or until it exits or 10 s pass. */
+    function sClient(args: readonly string[], data: string): Promise<{ stdout: string; code: number | null }> {
       return new Promise((resolve) => {
-        const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', '-nocommands', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         child.stdout.on('data', (d: Buffer) => {
           stdout += d.toString();
-          if (stdout.includes('echo me')) child.kill();
+          if (stdout.length >= data.length) child.kill();
         });
         child.on('exit', (code) => resolve({ stdout, code }));
-        setTimeout(() => child.stdin.write('echo me\n'), 300);
-        setTimeout(() => child.kill(), 5000);
+        child.stdin.on('error', () => undefined); // refused: s_client may be gone before all is written
+        child.stdin.write(data);
+        setTimeout(() => child.kill(), 10_000);
       });
     }
 
-    it('with a certificate: verified, echoed', async () => {
-      const r = await sClient(['-cert', pki.client.certPath, '-key', pki.client.keyPath, '-cert_chain', pki.intermediatePath, '-quiet']);
-      expect(r.stdout).toContain('echo me');
+    it('with a certificate: verified, 1 MiB echoed', async () => {
+      const data = mibOfLines(6);
+      const r = await sClient(['-cert', pki.client.certPath, '-key', pki.client.keyPath, '-cert_chain', pki.intermediatePath, '-quiet'], data);
+      expect(r.stdout).toBe(data);
       expect(seen.at(-1)?.peerCertificates).toHaveLength(2);
       expect(seen.at(-1)?.verifiedPath[0]).toContain('rxtls test client');
     });
 
     it('without one: refused', async () => {
       const before = seen.length;
-      const r = await sClient(['-quiet']);
-      expect(r.stdout).not.toContain('echo me');
+      const r = await sClient(['-quiet'], mibOfLines(7));
+      expect(r.stdout).toBe('');
       expect(seen.length).toBe(before);
     });
   });

@@ -11,18 +11,13 @@ import { MemoryTicketStore, TlsClientContext, type NegotiatedParameters, type Tl
 import { connectTls, createTlsServer } from '../src/index.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from './support/openssl-server.ts';
+import { mibOfLines, reverseLines } from './support/text-lines.ts';
 
 let pki: TestPki;
 beforeAll(async () => {
   pki = await getTestPki();
 });
 
-/** 1 MiB of distinct 64-character hex lines. */
-function lines(seed: number): string {
-  const out: string[] = [];
-  for (let i = 0; out.length * 65 < 1024 * 1024; i++) out.push(`${seed.toString(16)}:${i.toString(16).padStart(8, '0')}:`.padEnd(64, 'abcdef0123456789'[i % 16]!));
-  return out.join('\n') + '\n';
-}
 
 describe('openssl s_client -> rxtls server: resumption', () => {
   let server: Server;
@@ -75,7 +70,7 @@ describe('openssl s_client -> rxtls server: resumption', () => {
   it('s_client saves the rxtls ticket and resumes with it: no certificate, resumed on both sides, 1 MiB echoed each time', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rxtls-resume-'));
     const sess = join(dir, 'session.pem');
-    const data = [lines(1), lines(2)];
+    const data = [mibOfLines(1), mibOfLines(2)];
     const first = await sClient(['-sess_out', sess], data[0]!);
     expect(first).toContain('New, TLSv1.3');
     expect(first).toContain(data[0]); // 1 MiB echoed, in order
@@ -149,12 +144,10 @@ describe('rxtls client -> openssl s_server -rev: resumption with 1 MiB each way'
     return { echoed, parameters };
   }
 
-  const reverseLines = (text: string): string => text.split('\n').map((l) => [...l].reverse().join('')).join('\n');
-
   it('the second connection resumes (no certificate sent), and 1 MiB comes back reversed each time', async () => {
     const context = new TlsClientContext({ ca: pki.rootPem, ticketStore: new MemoryTicketStore() });
     for (const [i, resumed] of [[3, false], [4, true]] as const) {
-      const data = lines(i);
+      const data = mibOfLines(i);
       const { echoed, parameters } = await reversedEcho(context, data);
       expect(parameters.resumed).toBe(resumed);
       expect(parameters.peerCertificates.length === 0).toBe(resumed);
