@@ -2,28 +2,22 @@
 // transport-node/test/socket/close.test.ts: a clean end only after close_notify; a peer that
 // drops TCP without it is the typed truncation error, never a clean end; destroy() frees the
 // socket, the reads in flight and the timers.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { SslError, TransportError, type MessageEvent } from '@rxtls/core';
-import { accept, connect, listen, type ListenOptions, type TlsConn, type TlsListener } from '../src/index.ts';
+import { accept, connect, listen, type ListenOptions, type TlsConn } from '../src/index.ts';
 import { concat, echo, readAll, sleep, str, text, until } from './support/bytes.ts';
 import { Deno, countResources, portOf, type DenoTlsListener } from './support/deno.ts';
 import { spawn, startOpensslServer } from './support/openssl.ts';
 import { getTestPki, type TestPki } from './support/pki.ts';
+import { listenersClosedAfterAll } from './support/listeners.ts';
 
 let pki: TestPki;
 beforeAll(async () => {
   pki = await getTestPki();
 });
 
-const listeners: TlsListener[] = [];
-afterAll(async () => {
-  for (const l of listeners) {
-    l.close();
-    l.closeAllConnections();
-    await l.finished;
-  }
-});
+const listeners = listenersClosedAfterAll();
 
 function server(handler: (conn: TlsConn) => Promise<void>, extra: Partial<ListenOptions> = {}): number {
   const listener = listen({ hostname: '127.0.0.1', port: 0, cert: [pki.servers.p256.certPem, pki.intermediatePem], key: pki.servers.p256.keyPem, ...extra }, handler);

@@ -2,11 +2,12 @@
 // (Deno.connectTls, rustls) and `openssl s_client`. Certificate types, suites and groups chosen
 // on our side, HelloRetryRequest, ALPN, client certificates, resumption with s_client
 // -sess_out/-sess_in, 1 MiB each way (hash-checked).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TlsError, TlsServerContext, type CipherSuiteName, type KeyExchangeGroup, type NegotiatedParameters } from '@rxtls/core';
-import { listen, type ListenOptions, type TlsConn, type TlsListener } from '../src/index.ts';
+import { listen, type ListenOptions, type TlsConn } from '../src/index.ts';
 import { MiB, echo, randomBytes, readExactly, sha256, text, until } from './support/bytes.ts';
 import { Deno, portOf, type DenoTlsConn } from './support/deno.ts';
+import { listenersClosedAfterAll } from './support/listeners.ts';
 import { spawn } from './support/openssl.ts';
 import { getTestPki, type ServerKind, type TestPki } from './support/pki.ts';
 
@@ -17,14 +18,7 @@ beforeAll(async () => {
   pki = await getTestPki();
 });
 
-const listeners: TlsListener[] = [];
-afterAll(async () => {
-  for (const l of listeners) {
-    l.close();
-    l.closeAllConnections();
-    await l.finished;
-  }
-});
+const listeners = listenersClosedAfterAll();
 
 /** What the server saw of each connection. */
 interface Seen {
