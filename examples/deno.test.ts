@@ -45,3 +45,17 @@ describe('examples/deno/connect.ts (rxtls on Deno, both ends)', () => {
     expect(stdout).toMatch(/^then: close_notify \(clean end\)$/m);
   });
 });
+
+describe('examples/deno/multiplex.ts (one Selector on Deno, Deno.listenTls as the peer)', () => {
+  const run = existsSync(DENO) ? runDeno(['run', '--allow-net', 'multiplex.ts', '150']) : Promise.reject(new Error('no deno'));
+  run.catch(() => undefined);
+
+  it('150 connections: every handshake, echo and close_notify succeeds, and it exits 0', async () => {
+    const { code, stdout, stderr } = await run;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('150 TLS 1.3 connections, one Selector, one loop');
+    expect(stdout).toMatch(/^ {2}connections +150: 150 succeeded, 0 failed$/m);
+    expect(Number(/^ {2}select\(\) calls +(\d+)$/m.exec(stdout)?.[1])).toBeGreaterThan(0);
+  });
+});

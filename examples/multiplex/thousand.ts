@@ -26,29 +26,12 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { Selector, SslError, TlsClientContext, nobleProvider, type CryptoProvider, type SelectionKey } from '@rxtls/core';
 import { NodeReadiness, nodeCryptoProvider } from '@rxtls/transport-node';
 import { generateDemoPki, type DemoPki } from '../support/generate-pki.ts';
+import { isWait, newClient, step, type Client } from './client-steps.ts';
 
 /** select() gives up after this long without any connection making progress. */
 const STALL_MS = 15_000;
 /** Descriptors the process needs besides the connections (stdio, the listener, tsx, ...). */
 const FD_OVERHEAD = 32;
-
-/** Where a client is in its short life: the call it makes next. */
-type Phase = 'handshake' | 'write' | 'read' | 'shutdown';
-
-/** A client's own state: the Selector key's attachment. */
-interface Client {
-  readonly id: number;
-  phase: Phase;
-  readonly message: Uint8Array;
-  written: number;
-  readonly echo: Uint8Array;
-  received: number;
-  readonly startedAt: number;
-  handshakeMs: number;
-}
-
-/** How a step ended: the connection is finished, or the engine says what it waits for. */
-type Outcome = { done: true } | { done: false; want: SslError };
 
 interface Options {
   readonly count: number;
@@ -105,50 +88,6 @@ async function startEchoServer(pki: DemoPki, onError: (err: NodeJS.ErrnoExceptio
   });
   server.on('error', onError); // accept() failing (EMFILE) must not kill the process
   return { server, port: (server.address() as AddressInfo).port };
-}
-
-/**
- * Make the client's next call on its connection, and as many after it as can go on without
- * waiting: connect → write → read → shutdown. Returns when the engine wants something or the
- * client is done. ZERO_RETURN, SSL and SYSCALL come back as the want: the caller fails them.
- */
-function step(key: SelectionKey<Client>): Outcome {
-  const c = key.attachment;
-  const conn = key.connection;
-  for (;;) {
-    switch (c.phase) {
-      case 'handshake': {
-        const r = conn.connect();
-        if (r !== 1) return { done: false, want: r === 0 ? SslError.ZERO_RETURN : conn.getError() };
-        c.handshakeMs = performance.now() - c.startedAt;
-        c.phase = 'write';
-        break;
-      }
-      case 'write': {
-        const n = conn.write(c.message.subarray(c.written));
-        if (n < 0) return { done: false, want: conn.getError() };
-        c.written += n;
-        if (c.written === c.message.length) c.phase = 'read';
-        break;
-      }
-      case 'read': {
-        const n = conn.read(c.echo.subarray(c.received));
-        if (n <= 0) return { done: false, want: conn.getError() };
-        c.received += n;
-        if (c.received === c.echo.length) c.phase = 'shutdown';
-        break;
-      }
-      case 'shutdown': {
-        // 0 while the server's close_notify has not come back: WANT_READ.
-        if (conn.shutdown() === 1) return { done: true };
-        return { done: false, want: conn.getError() };
-      }
-    }
-  }
-}
-
-function isWait(want: SslError): boolean {
-  return want === SslError.WANT_READ || want === SslError.WANT_WRITE || want === SslError.WANT_ASYNC;
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -232,9 +171,7 @@ async function main(): Promise<number> {
   for (let id = 0; id < count; id++) {
     const socket = netConnect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);
-    const message = new TextEncoder().encode(`hello from client ${id}\n`);
-    const client: Client = { id, phase: 'handshake', message, written: 0, echo: new Uint8Array(message.length), received: 0, startedAt: performance.now(), handshakeMs: 0 };
-    const key = selector.register(context.connection({ serverName: 'localhost' }), new NodeReadiness(socket), client);
+    const key = selector.register(context.connection({ serverName: 'localhost' }), new NodeReadiness(socket), newClient(id));
     advance(key);
   }
 
