@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TlsClientContext, TlsSession, type ClientConfig } from '@rxtls/core';
-import { NodeReadiness } from './node-readiness.ts';
+import { NodeReadiness, withReadBuffer } from './node-readiness.ts';
 
 /** Options for {@link connectTls}: the client config plus where to connect. */
 export interface ConnectOptions extends ClientConfig {
@@ -21,7 +21,7 @@ export interface ConnectOptions extends ClientConfig {
 
 function openSocket(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port });
+    const socket = netConnect(withReadBuffer({ host, port }));
     const onError = (err: Error): void => reject(err);
     socket.once('error', onError);
     socket.once('connect', () => {

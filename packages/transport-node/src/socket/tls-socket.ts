@@ -24,6 +24,7 @@ import {
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
 import type { TlsSocketOptions } from './options.ts';
 import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
+import { withReadBuffer } from '../node-readiness.ts';
 import { StreamPort } from './stream-port.ts';
 import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
 
@@ -200,12 +201,14 @@ export class TlsSocket extends Duplex {
     // The transport: a TCP connection opened here, or the stream the caller gave.
     const transport =
       options.socket ??
-      netConnect({
-        host,
-        port: options.port!,
-        ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
-        ...(options.family !== undefined ? { family: options.family } : {}),
-      });
+      netConnect(
+        withReadBuffer({
+          host,
+          port: options.port!,
+          ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+          ...(options.family !== undefined ? { family: options.family } : {}),
+        }),
+      );
     return { verifyDisabled, trustAnchors: shared.trustAnchors, checkIdentityAfter: verifyDisabled ? identityHook : undefined, connection, servername, transport };
   }
 
