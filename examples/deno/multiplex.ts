@@ -9,10 +9,9 @@
  *
  * Exit status: 0 every connection succeeded, 1 some failed, 64 bad arguments.
  */
-import { timer } from 'rxjs';
-import { Selector, SslError, TlsClientContext, type SelectionKey } from '@rxtls/core';
+import { Selector, TlsClientContext } from '@rxtls/core';
 import { DenoReadiness } from '../../packages/transport-deno/src/index.ts';
-import { isWait, newClient, step, type Client } from '../multiplex/client-steps.ts';
+import { clientDriver, newClient, runSelectLoop, type Client } from '../multiplex/client-steps.ts';
 import { generateDemoPki } from '../support/generate-pki.ts';
 
 /** The parts of the Deno API this example uses (declared here so that tsc checks the file too). */
@@ -66,35 +65,7 @@ void (async () => {
 console.log(`rxtls multiplex on Deno: ${count} TLS 1.3 connections, one Selector, one loop (peer: Deno.listenTls)`);
 const context = new TlsClientContext({ ca: pki.rootPem });
 const selector = new Selector<Client>();
-const failures = new Map<string, number>();
-let succeeded = 0;
-let selectCalls = 0;
-
-const finish = (key: SelectionKey<Client>, failure?: string): void => {
-  selector.service(key); // a last flush: a close_notify or an alert still queued
-  selector.unregister(key);
-  if (failure === undefined) {
-    key.port.end();
-    succeeded++;
-  } else {
-    key.port.destroy();
-    failures.set(failure, (failures.get(failure) ?? 0) + 1);
-  }
-};
-
-/** Call, then either finish the client or tell the selector what it waits for. */
-const advance = (key: SelectionKey<Client>): void => {
-  const outcome = step(key);
-  if (outcome.done) {
-    const c = key.attachment;
-    finish(key, c.echo.every((b, i) => b === c.message[i]) ? undefined : 'echo differs from the message sent');
-  } else if (isWait(outcome.want)) {
-    selector.interest(key, outcome.want);
-  } else {
-    const what = outcome.want === SslError.ZERO_RETURN ? 'the server sent close_notify' : key.connection.error?.message ?? outcome.want;
-    finish(key, `${what} (in ${key.attachment.phase})`);
-  }
-};
+const { advance, tally } = clientDriver(selector);
 
 const start = performance.now();
 // Deno.connect is a promise: open the TCP connections first, then every handshake starts at once.
@@ -104,26 +75,15 @@ sockets.forEach((socket, id) => {
   advance(selector.register(context.connection({ serverName: 'localhost' }), new DenoReadiness(socket), newClient(id)));
 });
 
-let stalled = 0;
-while (selector.size > 0) {
-  const ready = await selector.select({ until: timer(STALL_MS) });
-  if (ready.length === 0) {
-    stalled = selector.size;
-    break;
-  }
-  selectCalls++;
-  for (const key of ready) {
-    selector.service(key);
-    advance(key);
-  }
-}
+const { selectCalls, stalled } = await runSelectLoop(selector, advance, STALL_MS);
 const seconds = (performance.now() - start) / 1000;
 selector.close();
 server.close();
 
+const succeeded = tally.succeeded;
 const failed = count - succeeded;
 console.log(`  connections       ${count}: ${succeeded} succeeded, ${failed} failed`);
-for (const [reason, n] of failures) console.log(`                    ${n} × ${reason}`);
+for (const [reason, n] of tally.failures) console.log(`                    ${n} × ${reason}`);
 if (stalled > 0) console.log(`                    ${stalled} × no progress for ${STALL_MS / 1000} s (stalled)`);
 console.log(`  total time        ${seconds.toFixed(2)} s`);
 console.log(`  handshakes/s      ${(succeeded / seconds).toFixed(1)}`);

@@ -1,7 +1,8 @@
 // One short-lived client in a select() loop, runtime-neutral: handshake, write a message, read
 // its echo, close with close_notify. `thousand.ts` (Node) and `../deno/multiplex.ts` (Deno)
 // drive many of these from one Selector.
-import { SslError, type SelectionKey } from '@rxtls/core';
+import { timer } from 'rxjs';
+import { SslError, type SelectionKey, type Selector, type TlsConnection } from '@rxtls/core';
 
 /** Where a client is in its short life: the call it makes next. */
 export type Phase = 'handshake' | 'write' | 'read' | 'shutdown';
@@ -69,4 +70,77 @@ export function step(key: SelectionKey<Client>): Outcome {
 
 export function isWait(want: SslError): boolean {
   return want === SslError.WANT_READ || want === SslError.WANT_WRITE || want === SslError.WANT_ASYNC;
+}
+
+/** What the clients came to: successes (with their handshake times) and failures by reason. */
+export interface Tally {
+  succeeded: number;
+  readonly handshakeTimes: number[];
+  readonly failures: Map<string, number>;
+}
+
+/**
+ * `advance(key)`: make the client's next calls, then finish it (counted in `tally`) or tell the
+ * selector what it waits for. `describe` names a connection's failure (an errno where the
+ * runtime has one).
+ */
+export function clientDriver(selector: Selector<Client>, describe: (conn: TlsConnection) => string | undefined = () => undefined): { advance: (key: SelectionKey<Client>) => void; tally: Tally } {
+  const tally: Tally = { succeeded: 0, handshakeTimes: [], failures: new Map() };
+
+  const finish = (key: SelectionKey<Client>, failure?: string): void => {
+    selector.service(key); // a last flush: a close_notify or an alert still queued
+    selector.unregister(key);
+    if (failure === undefined) {
+      key.port.end();
+      tally.succeeded++;
+      tally.handshakeTimes.push(key.attachment.handshakeMs);
+    } else {
+      key.port.destroy();
+      tally.failures.set(failure, (tally.failures.get(failure) ?? 0) + 1);
+    }
+  };
+
+  const advance = (key: SelectionKey<Client>): void => {
+    const outcome = step(key);
+    if (outcome.done) {
+      const c = key.attachment;
+      finish(key, c.echo.every((b, i) => b === c.message[i]) ? undefined : 'echo differs from the message sent');
+    } else if (isWait(outcome.want)) {
+      selector.interest(key, outcome.want);
+    } else {
+      const conn = key.connection;
+      const what = outcome.want === SslError.ZERO_RETURN ? 'the server sent close_notify' : describe(conn) ?? conn.error?.message ?? outcome.want;
+      finish(key, `${what} (in ${key.attachment.phase})`);
+    }
+  };
+
+  return { advance, tally };
+}
+
+/** How the select() loop went. `stalled`: clients left when no connection made progress for `stallMs`. */
+export interface LoopStats {
+  selectCalls: number;
+  selectedKeys: number;
+  maxBatch: number;
+  stalled: number;
+}
+
+/** The select() loop: wait for any connection to be ready, move its bytes, make its next call. */
+export async function runSelectLoop(selector: Selector<Client>, advance: (key: SelectionKey<Client>) => void, stallMs: number): Promise<LoopStats> {
+  const stats: LoopStats = { selectCalls: 0, selectedKeys: 0, maxBatch: 0, stalled: 0 };
+  while (selector.size > 0) {
+    const ready = await selector.select({ until: timer(stallMs) });
+    if (ready.length === 0) {
+      stats.stalled = selector.size;
+      break;
+    }
+    stats.selectCalls++;
+    stats.selectedKeys += ready.length;
+    stats.maxBatch = Math.max(stats.maxBatch, ready.length);
+    for (const key of ready) {
+      selector.service(key);
+      advance(key);
+    }
+  }
+  return stats;
 }

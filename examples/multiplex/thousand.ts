@@ -1,4 +1,3 @@
-import { timer } from 'rxjs';
 /**
  * Many rxtls client connections (default 1,000) in one process, driven by one `Selector` in
  * one `while` loop: the select() program a C programmer writes with OpenSSL's non-blocking
@@ -23,10 +22,10 @@ import { execFileSync } from 'node:child_process';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { Selector, SslError, TlsClientContext, nobleProvider, type CryptoProvider, type SelectionKey } from '@rxtls/core';
+import { Selector, TlsClientContext, nobleProvider, type CryptoProvider } from '@rxtls/core';
 import { NodeReadiness, nodeCryptoProvider } from '@rxtls/transport-node';
 import { generateDemoPki, type DemoPki } from '../support/generate-pki.ts';
-import { isWait, newClient, step, type Client } from './client-steps.ts';
+import { clientDriver, newClient, runSelectLoop, type Client } from './client-steps.ts';
 
 /** select() gives up after this long without any connection making progress. */
 const STALL_MS = 15_000;
@@ -122,45 +121,9 @@ async function main(): Promise<number> {
   const context = new TlsClientContext({ ca: pki.rootPem, provider }); // SSL_CTX: trust anchors parsed once
 
   const selector = new Selector<Client>();
-  const failures = new Map<string, number>();
-  const handshakeTimes: number[] = [];
-  let succeeded = 0;
-  let selectCalls = 0;
-  let selectedKeys = 0;
-  let maxBatch = 0;
 
-  const finish = (key: SelectionKey<Client>, failure?: string): void => {
-    selector.service(key); // a last flush: a close_notify or an alert still queued
-    selector.unregister(key);
-    if (failure === undefined) {
-      key.port.end();
-      succeeded++;
-      handshakeTimes.push(key.attachment.handshakeMs);
-    } else {
-      key.port.destroy();
-      failures.set(failure, (failures.get(failure) ?? 0) + 1);
-    }
-  };
-
-  /** Call, then either finish the client or tell the selector what it waits for. */
-  const advance = (key: SelectionKey<Client>): void => {
-    const outcome = step(key);
-    if (outcome.done) {
-      const c = key.attachment;
-      const same = c.echo.every((b, i) => b === c.message[i]);
-      finish(key, same ? undefined : 'echo differs from the message sent');
-      return;
-    }
-    if (isWait(outcome.want)) {
-      selector.interest(key, outcome.want);
-      return;
-    }
-    const conn = key.connection;
-    const code = errnoOf(conn.error);
-    const what = outcome.want === SslError.ZERO_RETURN ? 'the server sent close_notify' : code ?? conn.error?.message ?? outcome.want;
-    const reason = `${what} (in ${key.attachment.phase})`;
-    finish(key, reason);
-  };
+  const { advance, tally } = clientDriver(selector, (conn) => errnoOf(conn.error));
+  const { failures, handshakeTimes } = tally;
 
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -176,27 +139,14 @@ async function main(): Promise<number> {
   }
 
   // The loop: wait for any connection to be ready, move its bytes, make its next call.
-  let stalled = 0;
-  while (selector.size > 0) {
-    const ready = await selector.select({ until: timer(STALL_MS) });
-    if (ready.length === 0) {
-      stalled = selector.size;
-      break;
-    }
-    selectCalls++;
-    selectedKeys += ready.length;
-    maxBatch = Math.max(maxBatch, ready.length);
-    for (const key of ready) {
-      selector.service(key);
-      advance(key);
-    }
-  }
+  const { selectCalls, selectedKeys, maxBatch, stalled } = await runSelectLoop(selector, advance, STALL_MS);
   const totalMs = performance.now() - start;
   delay.disable();
   selector.close();
   server.close();
 
   handshakeTimes.sort((a, b) => a - b);
+  const succeeded = tally.succeeded;
   const failed = count - succeeded;
   say('connections', `${count}: ${succeeded} succeeded, ${failed} failed`);
   for (const [reason, n] of failures) say('', `${n} × ${reason}`);
