@@ -67,7 +67,7 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 
 /** `openssl s_server -www`'s page, smaller: what this connection negotiated. */
 export function statusPage(p: NegotiatedParameters, peer: string): string {
-  const resumed = (p as { resumed?: boolean }).resumed === true ? 'yes' : 'no';
+  const resumed = p.resumed === true ? 'yes' : 'no';
   const rows: [string, string][] = [
     ['Protocol', p.version],
     ['Cipher suite', p.cipherSuite],

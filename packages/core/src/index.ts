@@ -19,6 +19,7 @@ export { formatMessage } from './observe/format-message.ts';
 export { cipherInfo, type CipherInfo, type CloseInfo } from './observe/connection-info.ts';
 export { Selector, readinessFor, type SelectionKey, type SelectOptions, type Readiness } from './observe/select.ts';
 export { verifyCertificateChain, type ChainVerifyOptions, type VerifiedChain } from './x509/verify.ts';
+export { verifyServerChain } from './handshake/client13/verify-server-chain.ts';
 export { parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
 export { loadCertificates, decodePem, encodePem } from './x509/pem.ts';
 export { loadPrivateKey } from './x509/keys.ts';

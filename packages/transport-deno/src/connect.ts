@@ -1,4 +1,4 @@
-import { TlsClientContext, TransportError, UsageError, clientConfigFrom, verifyCertificateChain, type ClientConfig, type NegotiatedParameters, type TlsConnection } from '@rxtls/core';
+import { TlsClientContext, TransportError, UsageError, clientConfigFrom, verifyServerChain, type ClientConfig, type NegotiatedParameters, type TlsConnection } from '@rxtls/core';
 import { denoNet, type DenoConn } from './deno-api.ts';
 import { given, type ConnectOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
@@ -36,16 +36,8 @@ function clientSide(options: ConnectOptions): { connection: TlsConnection; serve
   });
   if (verify) return { connection, servername };
   // rejectUnauthorized: false — verify anyway after the handshake, to report the outcome without failing (as Node does).
-  const config = context.config;
   const authorize = async (negotiated: NegotiatedParameters): Promise<void> => {
-    await verifyCertificateChain(negotiated.peerCertificates, {
-      trustAnchors: config.trustAnchors,
-      host: servername,
-      now: config.now(),
-      purpose: 'serverAuth',
-      provider: config.provider,
-      cache: config.certificateCache,
-    });
+    await verifyServerChain(context.config, negotiated.peerCertificates, servername);
   };
   return { connection, servername, authorize };
 }

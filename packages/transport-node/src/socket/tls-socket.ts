@@ -14,7 +14,7 @@ import {
   type CipherInfo,
   type CloseInfo,
   UsageError,
-  verifyCertificateChain,
+  verifyServerChain,
   type HandshakeEvent,
   type MessageEvent,
   type NegotiatedParameters,
@@ -403,14 +403,7 @@ export class TlsSocket extends Duplex {
   private async authorizeAfterHandshake(negotiated: NegotiatedParameters): Promise<void> {
     const config = this.connection.config as ResolvedConfig;
     try {
-      const chain = await verifyCertificateChain(negotiated.peerCertificates, {
-        trustAnchors: this.verifyTrustAnchors ?? [],
-        ...(this.servername !== undefined ? { host: this.servername } : {}),
-        now: config.now(),
-        purpose: 'serverAuth',
-        provider: config.provider,
-        cache: config.certificateCache,
-      });
+      const chain = await verifyServerChain(config, negotiated.peerCertificates, this.servername, this.verifyTrustAnchors ?? []);
       this.checkIdentityAfter?.({ certificates: negotiated.peerCertificates, chain, serverName: this.servername });
       this.authorized = true;
     } catch (err) {

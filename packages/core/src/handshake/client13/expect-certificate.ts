@@ -3,7 +3,8 @@ import { ExtensionType, HandshakeType } from '../../codec/enums.ts';
 import { findExtension } from '../../codec/extension.ts';
 import { decodeCertificate } from '../../codec/messages/certificate.ts';
 import { decodeCertificateRequest } from '../../codec/messages/certificate-request.ts';
-import { verifyCertificateChain, type VerifiedChain } from '../../x509/verify.ts';
+import type { VerifiedChain } from '../../x509/verify.ts';
+import { verifyServerChain } from './verify-server-chain.ts';
 import { Pending, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
 import type { PeerVerificationInfo } from '../config.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
@@ -81,16 +82,7 @@ function handleServerCertificate(
 /** Chain validation, then the user's hook. Failures become typed certificate errors. */
 async function verifyPeer(session: ClientSession, certificates: readonly Uint8Array[]): Promise<VerifiedChain | undefined> {
   const { config } = session;
-  const chain = config.verifyCertificates
-    ? await verifyCertificateChain(certificates, {
-        trustAnchors: config.trustAnchors,
-        ...(session.serverName !== undefined ? { host: session.serverName } : {}),
-        now: config.now(),
-        purpose: 'serverAuth',
-        provider: config.provider,
-        cache: config.certificateCache,
-      })
-    : undefined;
+  const chain = config.verifyCertificates ? await verifyServerChain(config, certificates, session.serverName) : undefined;
   if (config.verifyPeer) {
     const info: PeerVerificationInfo = { certificates, chain, serverName: session.serverName };
     try {
