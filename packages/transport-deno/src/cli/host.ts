@@ -1,33 +1,18 @@
 import type { CliHost, HostAddress, HostConnection } from '@rxtls/cli';
-import { DenoReadiness } from '../index.ts';
-
-/** A `Deno.NetAddr`, or another kind of address (`transport` only). */
-type Addr = { readonly transport: string; readonly hostname?: string; readonly port?: number };
-
-/** The part of `Deno.TcpConn` the host uses. */
-interface TcpConn {
-  read(p: Uint8Array): Promise<number | null>;
-  write(p: Uint8Array): Promise<number>;
-  closeWrite(): Promise<void>;
-  close(): void;
-  setNoDelay(noDelay?: boolean): void;
-  readonly localAddr: Addr;
-  readonly remoteAddr: Addr;
-}
+import { DenoReadiness } from '../deno-readiness.ts';
+import type { Addr, DenoNet, DenoTcpConn } from '../deno-api.ts';
 
 /**
  * The part of the `Deno` namespace the CLI uses. Declared structurally (as `deno-api.ts`
  * does for the transport), so that the package type-checks under `tsc` without Deno's lib.
  */
-interface DenoCliApi {
+interface DenoCliApi extends DenoNet {
   readonly args: readonly string[];
   readFile(path: string): Promise<Uint8Array>;
   writeTextFileSync(path: string, data: string, options: { append: boolean; mode: number }): void;
   readonly stdin: { readonly readable: AsyncIterable<Uint8Array> };
   readonly stdout: { write(p: Uint8Array): Promise<number> };
   readonly stderr: { writeSync(p: Uint8Array): number };
-  connect(options: { hostname: string; port: number; transport: 'tcp' }): Promise<TcpConn>;
-  listen(options: { hostname: string; port: number; transport: 'tcp' }): AsyncIterable<TcpConn> & { readonly addr: Addr; close(): void };
   addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
   removeSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
   exit(code: number): never;
@@ -57,11 +42,11 @@ const SYSTEM_BUNDLES = [
 const encoder = new TextEncoder();
 
 function address(addr: Addr): HostAddress {
-  return { hostname: addr.hostname ?? addr.transport, port: addr.port ?? 0 };
+  return 'hostname' in addr ? { hostname: addr.hostname, port: addr.port } : { hostname: addr.transport, port: 0 };
 }
 
 /** The readiness port and the addresses of a connected socket, Nagle off. */
-function hostConnection(tcp: TcpConn): HostConnection {
+function hostConnection(tcp: DenoTcpConn): HostConnection {
   tcp.setNoDelay(true);
   return { port: new DenoReadiness(tcp), localAddress: address(tcp.localAddr), remoteAddress: address(tcp.remoteAddr) };
 }
