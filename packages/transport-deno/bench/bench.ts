@@ -13,6 +13,7 @@
 // `pnpm bench` runs this too (packages/transport-node/bench/bench.ts) and merges the rows.
 import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
 import { connect } from '../src/index.ts';
+import { medianOfRuns, percentile, timeMany } from '../../core/bench/measure.ts';
 import { generateDemoPki } from '../../../examples/support/generate-pki.ts';
 import type { ServerRequest } from './server.ts';
 import { deno, moduleWorker, writeAll, type BenchWorker } from './deno-api.ts';
@@ -38,6 +39,8 @@ const json = args.has('--json');
 const quick = args.has('--quick');
 const HANDSHAKES = quick ? 30 : 200;
 const BULK_BYTES = (quick ? 16 : 64) * 1024 * 1024;
+/** Bulk transfers per throughput figure, after one discarded warm-up transfer (none with --quick): the median is reported. */
+const BULK_RUNS = quick ? 1 : 3;
 const READ_SIZE = 64 * 1024; // both clients read decrypted data 64 KiB at a time
 const HOST = '127.0.0.1'; // both clients connect by IP and check the leaf's IP SAN (no DNS, no SNI)
 const PROVIDERS: readonly CryptoProvider[] = [nobleProvider, webCryptoProvider];
@@ -50,7 +53,6 @@ const log = (line: string): void => {
 };
 const STALL_MS = 30;
 const stalled = (times: readonly number[]): string => `${times.filter((t) => t > STALL_MS).length}/${times.length}`;
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Deno.listenTls servers with an ECDSA P-256 and an RSA-2048 leaf, in a Worker (server.ts). */
 async function startPeers(): Promise<{ worker: BenchWorker; ecdsa: Peer; rsa: Peer }> {
@@ -130,13 +132,6 @@ async function rxtlsHandshake(peer: Peer, context: TlsClientContext): Promise<nu
   return t;
 }
 
-async function timeMany(run: () => Promise<number>): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await run(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < HANDSHAKES; i++) times.push(await run());
-  return times.sort((a, b) => a - b);
-}
-
 async function denoBulk(peer: Peer): Promise<number> {
   const conn = await deno.connectTls({ hostname: HOST, port: peer.port, caCerts: [peer.ca] });
   await conn.handshake();
@@ -149,14 +144,6 @@ async function denoBulk(peer: Peer): Promise<number> {
   conn.close();
   if (got < BULK_BYTES) throw new Error(`bulk (Deno.connectTls): got ${got} of ${BULK_BYTES} bytes`);
   return got / seconds / 1e6;
-}
-
-/** One warm-up transfer (none with --quick), then the median MB/s of three (one with --quick), as in the Node bench. */
-async function bulkMedian(run: () => Promise<number>): Promise<number> {
-  if (!quick) await run();
-  const rates: number[] = [];
-  for (let i = 0; i < (quick ? 1 : 3); i++) rates.push(await run());
-  return rates.sort((a, b) => a - b)[rates.length >> 1]!;
 }
 
 async function rxtlsBulk(peer: Peer, suite: CipherSuiteName, provider: CryptoProvider): Promise<number> {
@@ -183,11 +170,11 @@ async function main(): Promise<void> {
   try {
     log(`rxtls on Deno ${deno.version.deno} vs Deno's own TLS (Deno.connectTls -> Deno.listenTls), loopback`);
     for (const [name, peer] of [['ecdsa-p256', peers.ecdsa], ['rsa-2048', peers.rsa]] as const) {
-      const theirs = await timeMany(() => denoHandshake(peer));
+      const theirs = await timeMany(() => denoHandshake(peer), HANDSHAKES);
       const stalls = [`Deno.connectTls ${stalled(theirs)}`];
       for (const provider of PROVIDERS) {
         const context = new TlsClientContext({ ca: peer.ca, provider });
-        const ours = await timeMany(() => rxtlsHandshake(peer, context));
+        const ours = await timeMany(() => rxtlsHandshake(peer, context), HANDSHAKES);
         add(`handshake ${name} median`, 'ms', provider.name, percentile(ours, 50), 'Deno.connectTls', percentile(theirs, 50));
         add(`handshake ${name} p99`, 'ms', provider.name, percentile(ours, 99), 'Deno.connectTls', percentile(theirs, 99));
         stalls.push(`rxtls/${provider.name} ${stalled(ours)}`);
@@ -198,9 +185,9 @@ async function main(): Promise<void> {
     const offered = await denoClientSuites(peers.ecdsa.ca);
     const denoSuite = await suiteDenoNegotiates(peers.ecdsa, offered);
     log(`Deno.connectTls offers ${offered.join(', ')}; the Deno server picks ${denoSuite} from that list`);
-    const theirs = await bulkMedian(() => denoBulk(peers.ecdsa));
+    const theirs = await medianOfRuns(() => denoBulk(peers.ecdsa), BULK_RUNS, !quick);
     for (const suite of SUITES) {
-      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await bulkMedian(() => rxtlsBulk(peers.ecdsa, suite, provider)), `Deno.connectTls (${denoSuite})`, theirs);
+      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa, suite, provider), BULK_RUNS, !quick), `Deno.connectTls (${denoSuite})`, theirs);
     }
   } finally {
     peers.worker.terminate();

@@ -21,6 +21,7 @@ import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuiteNam
 import { connect as netConnect, type Socket } from 'node:net';
 import { startTls, TrustedCert } from 'subtls';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
+import { median, medianOfRuns, percentile, timeMany } from '../../core/bench/measure.ts';
 import type { DenoRow } from '../../transport-deno/bench/bench.ts';
 
 interface Row {
@@ -54,8 +55,6 @@ const encoder = new TextEncoder();
 const log = (line: string): void => {
   if (!json) process.stdout.write(`${line}\n`);
 };
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
 async function startPeers(): Promise<{ child: ChildProcess; ecdsa: Peer; rsa: Peer }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'server.ts')], { cwd: ROOT, env: { ...process.env, BULK_BYTES: String(BULK_BYTES) }, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -125,13 +124,6 @@ async function subtlsHandshake(peer: Peer, roots: Awaited<ReturnType<typeof Trus
   return t;
 }
 
-async function timeMany(run: () => Promise<number>): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await run(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < HANDSHAKES; i++) times.push(await run());
-  return times.sort((a, b) => a - b);
-}
-
 async function nodeBulk(peer: Peer, cipher: string): Promise<number> {
   const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: 'TLSv1.3', ciphers: cipher });
   await once(socket, 'secureConnect');
@@ -143,14 +135,6 @@ async function nodeBulk(peer: Peer, cipher: string): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   socket.destroy();
   return got / seconds / 1e6;
-}
-
-/** One warm-up transfer (JIT, TCP windows), then the median MB/s of BULK_RUNS transfers. */
-async function bulkMedian(run: () => Promise<number>): Promise<number> {
-  if (!quick) await run();
-  const rates: number[] = [];
-  for (let i = 0; i < BULK_RUNS; i++) rates.push(await run());
-  return median(rates);
 }
 
 async function rxtlsBulk(peer: Peer, suite: CipherSuiteName, provider: CryptoProvider): Promise<number> {
@@ -229,25 +213,25 @@ async function main(): Promise<void> {
   try {
     delay.enable();
     for (const [name, peer] of [['ecdsa-p256', peers.ecdsa], ['rsa-2048', peers.rsa]] as const) {
-      const node = await timeMany(() => nodeHandshake(peer));
+      const node = await timeMany(() => nodeHandshake(peer), HANDSHAKES);
       for (const provider of PROVIDERS) {
         const context = new TlsClientContext({ ca: peer.ca, provider });
-        const ours = await timeMany(() => rxtlsHandshake(peer, context));
+        const ours = await timeMany(() => rxtlsHandshake(peer, context), HANDSHAKES);
         add(`handshake ${name} median`, 'ms', provider.name, percentile(ours, 50), percentile(node, 50));
         add(`handshake ${name} p99`, 'ms', provider.name, percentile(ours, 99), percentile(node, 99));
       }
     }
     // subtls speaks P-256 and AES-128-GCM only; its row puts subtls in the `rxtls` column.
     const subtlsRoots = await TrustedCert.databaseFromPEM(peers.ecdsa.ca);
-    const subtls = await timeMany(() => subtlsHandshake(peers.ecdsa, subtlsRoots));
-    const nodeEcdsa = await timeMany(() => nodeHandshake(peers.ecdsa));
+    const subtls = await timeMany(() => subtlsHandshake(peers.ecdsa, subtlsRoots), HANDSHAKES);
+    const nodeEcdsa = await timeMany(() => nodeHandshake(peers.ecdsa), HANDSHAKES);
     const p256Context = new TlsClientContext({ ca: peers.ecdsa.ca, groups: ['secp256r1'], cipherSuites: ['TLS_AES_128_GCM_SHA256'] });
-    const noblePure = await timeMany(() => rxtlsHandshake(peers.ecdsa, p256Context));
+    const noblePure = await timeMany(() => rxtlsHandshake(peers.ecdsa, p256Context), HANDSHAKES);
     add('handshake ecdsa-p256 P-256 AES-128 median', 'ms', 'noble', percentile(noblePure, 50), percentile(nodeEcdsa, 50));
     add('handshake ecdsa-p256 P-256 AES-128 median', 'ms', 'subtls', percentile(subtls, 50), percentile(nodeEcdsa, 50));
     for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
-      const node = await bulkMedian(() => nodeBulk(peers.ecdsa, suite));
-      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await bulkMedian(() => rxtlsBulk(peers.ecdsa, suite, provider)), node);
+      const node = await medianOfRuns(() => nodeBulk(peers.ecdsa, suite), BULK_RUNS, !quick);
+      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa, suite, provider), BULK_RUNS, !quick), node);
     }
     delay.disable();
     const loopP99 = delay.percentile(99) / 1e6;
