@@ -4,7 +4,7 @@ import { describeError, describeFailure } from './errors.ts';
 import type { CliHost } from './host.ts';
 import { formatParameters, formatStep } from './timeline.ts';
 
-const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]';
+const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace] [--timeout SECONDS]';
 
 const GROUP_ALIASES: Record<string, KeyExchangeGroup> = {
   x25519: 'x25519',
@@ -44,6 +44,7 @@ function parseOptions(argv: readonly string[]) {
       key: { type: 'string' },
       keylog: { type: 'string' },
       trace: { type: 'boolean' },
+      timeout: { type: 'string' },
     } as const,
     { allowPositionals: true },
   );
@@ -59,7 +60,18 @@ function parseOptions(argv: readonly string[]) {
     if (!suite) throw new ArgsError(`unknown cipher suite "${c}" (${SUITES.join(', ')})`);
     return suite;
   });
-  return { target: parseHostPort(positionals[0]!), values, groups, ciphers };
+  return { target: parseHostPort(positionals[0]!), values, groups, ciphers, handshakeTimeout: parseTimeout(values.timeout) };
+}
+
+/**
+ * `--timeout SECONDS` as the handshake timeout in milliseconds (0: none), or undefined for
+ * core's default (`DEFAULT_HANDSHAKE_TIMEOUT_MS`, 30 s).
+ */
+export function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new ArgsError(`bad --timeout "${value}" (seconds, 0 for none)`);
+  return Math.round(seconds * 1000);
 }
 
 /** A file's text, or an `ArgsError` naming the flag and file. */
@@ -81,16 +93,21 @@ async function defaultTrustAnchors(host: CliHost): Promise<NonNullable<ClientCon
 }
 
 /** A TCP connection to `target` and a client session over it; the handshake starts at `session.handshake()`. */
-async function openSession(host: CliHost, target: { host: string; port: number }, serverName: string, config: ClientConfig): Promise<TlsSession> {
+async function openSession(host: CliHost, target: { host: string; port: number }, serverName: string, config: ClientConfig, handshakeTimeout: number | undefined): Promise<TlsSession> {
   const context = new TlsClientContext(config);
   const tcp = await host.tcpConnect(target.host, target.port);
-  return new TlsSession(context.connection({ serverName }), tcp.port);
+  return new TlsSession(context.connection({ serverName }), tcp.port, handshakeTimeout === undefined ? {} : { handshakeTimeout });
 }
+
+/** How long, at most, our close_notify may take to go out once the server has closed. */
+const CLOSE_GRACE_MS = 1000;
 
 /**
  * `rxtls connect`: handshake, print the timeline and parameters on stderr, then copy stdin
  * to the connection and the connection to stdout (like `openssl s_client -quiet`). When stdin
- * ends, send close_notify and keep printing until the server closes. Exit 0 on a clean close.
+ * ends, send close_notify and keep printing until the server closes. When the server closes
+ * first, exit at once, stdin open or not (as `s_client -quiet`): 0 after its close_notify,
+ * 1 on a truncation or an error.
  */
 export async function connectCommand(argv: readonly string[], host: CliHost): Promise<number> {
   let opts: ReturnType<typeof parseOptions>;
@@ -116,11 +133,11 @@ export async function connectCommand(argv: readonly string[], host: CliHost): Pr
     host.stderr(USAGE);
     return 2;
   }
-  const { target, values } = opts;
+  const { target, values, handshakeTimeout } = opts;
 
   let session: TlsSession;
   try {
-    session = await openSession(host, target, values.servername ?? target.host, config);
+    session = await openSession(host, target, values.servername ?? target.host, config, handshakeTimeout);
   } catch (err) {
     host.stderr(`rxtls connect: cannot connect to ${target.host}:${target.port}: ${describeError(err)}`);
     return 1;
@@ -139,16 +156,21 @@ export async function connectCommand(argv: readonly string[], host: CliHost): Pr
     const parameters = await session.handshake();
     for (const line of formatParameters(parameters)) host.stderr(line);
     host.stderr('---');
+    let stdinDone = false;
     const pump = (async () => {
       for await (const chunk of host.stdin()) await session.write(chunk);
+      stdinDone = true;
       await session.shutdown();
     })();
+    pump.catch(() => undefined); // a write that fails is reported by the read side
     for (;;) {
       const data = await session.read();
       if (data === null) break;
       host.stdout(data);
     }
-    await pump.catch(() => undefined);
+    // The server closed while stdin is still open: answer its close_notify and go.
+    if (!stdinDone) await Promise.race([session.shutdown().catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
+    else await pump.catch(() => undefined);
     session.destroy();
     host.stderr('closed: server sent close_notify');
     return 0;

@@ -32,6 +32,7 @@ export function describeError(err: unknown): string {
 export function describeFailure(err: unknown): string {
   if (err instanceof TlsError) return `${err.message} (alert ${err.alertName}${err.origin === 'peer' ? ' from peer' : ' sent'})`;
   if (err instanceof TransportError) {
+    if (err.kind === 'timeout') return err.message;
     const text = systemErrorText(err.code);
     return text !== undefined ? `tls: transport failed: ${text}` : err.message;
   }

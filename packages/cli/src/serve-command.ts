@@ -1,16 +1,14 @@
 import { TlsServerContext, TlsSession, formatMessage, type NegotiatedParameters, type ServerCertificate, type ServerConfig } from '@rxtls/core';
 import { ArgsError, parseFlags } from './args.ts';
-import { readTextFile } from './connect-command.ts';
+import { parseTimeout, readTextFile } from './connect-command.ts';
 import { describeError, describeFailure } from './errors.ts';
 import { formatPeer, type CliHost, type HostConnection, type HostListener } from './host.ts';
 
 export const SERVE_USAGE =
-  'usage: rxtls serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace]';
+  'usage: rxtls serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace] [--timeout SECONDS]';
 
 /** The largest HTTP request head `--www` reads before giving up on it. */
 const MAX_REQUEST_HEAD = 16 * 1024;
-/** A handshake not finished after this long is dropped (Node's `tls.Server` default). */
-const HANDSHAKE_TIMEOUT_MS = 120_000;
 
 type Mode = 'www' | 'echo' | 'print';
 
@@ -23,6 +21,8 @@ interface ServeOptions {
   keylog: string | undefined;
   trace: boolean;
   clientAuth: { ca: string; required: boolean } | undefined;
+  /** Handshake timeout in ms (0: none); undefined: core's default, 30 s. */
+  handshakeTimeout: number | undefined;
 }
 
 async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFile'>): Promise<ServeOptions> {
@@ -38,6 +38,7 @@ async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFi
     echo: { type: 'boolean' },
     keylog: { type: 'string' },
     trace: { type: 'boolean' },
+    timeout: { type: 'string' },
   } as const);
   if (flags.port === undefined) throw new ArgsError('--port is required (0 picks a free port)');
   const port = Number(flags.port);
@@ -60,6 +61,7 @@ async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFi
     trace: flags.trace === true,
     // --ca asks for client certificates (optional); --require-client-cert makes them mandatory.
     clientAuth: flags.ca === undefined ? undefined : { ca: await readTextFile(host, '--ca', flags.ca), required: flags['require-client-cert'] === true },
+    handshakeTimeout: parseTimeout(flags.timeout),
   };
 }
 
@@ -156,10 +158,9 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
   }
 
   const open = new Set<TlsSession>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
   const serveConnection = async (tcp: HostConnection): Promise<void> => {
     const peer = formatPeer(tcp.remoteAddress);
-    const session = new TlsSession(context.connection(), tcp.port);
+    const session = new TlsSession(context.connection(), tcp.port, options.handshakeTimeout === undefined ? {} : { handshakeTimeout: options.handshakeTimeout });
     open.add(session);
     // A connection we close at the end of serving fails as it goes: that is not worth a line.
     const report = (line: string): void => {
@@ -170,22 +171,13 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
       session.keylog$.subscribe((line) => host.appendFile(file, `${line}\n`));
     }
     if (options.trace) session.messages$.subscribe((m) => host.stderr(formatMessage(m)));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      session.destroy();
-    }, HANDSHAKE_TIMEOUT_MS);
-    timers.add(timer);
     try {
       let p: NegotiatedParameters;
       try {
         p = await session.handshake();
       } catch (err) {
-        report(`${peer} handshake failed: ${timedOut ? `tls: handshake not finished after ${HANDSHAKE_TIMEOUT_MS} ms` : describeFailure(err)}`);
+        report(`${peer} handshake failed: ${describeFailure(err)}`);
         return;
-      } finally {
-        clearTimeout(timer);
-        timers.delete(timer);
       }
       host.stderr(`CONNECTION ${peer} sni=${p.serverName ?? '-'} suite=${p.cipherSuite} group=${p.group} alpn=${p.alpn ?? '-'}`);
       try {
@@ -214,7 +206,6 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
   host.stderr(`ACCEPT ${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`);
   await stopped;
   listener.close();
-  for (const timer of timers) clearTimeout(timer);
   const sessions = [...open];
   open.clear();
   for (const session of sessions) session.destroy();

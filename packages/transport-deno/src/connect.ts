@@ -71,6 +71,7 @@ export async function connect(options: ConnectOptions): Promise<TlsConn> {
     ...given('allowHalfOpen', options.allowHalfOpen),
     ...given('keylog', options.keylog),
     ...given('trace', options.trace),
+    ...given('handshakeTimeout', options.handshakeTimeout),
   });
   if (options.handshake !== false) await conn.handshake(); // a failure has destroyed the connection
   return conn;

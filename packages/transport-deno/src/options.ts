@@ -26,6 +26,11 @@ export interface ConnOptions {
   readonly allowHalfOpen?: boolean;
   readonly keylog?: KeylogOption;
   readonly trace?: TraceOption;
+  /**
+   * Milliseconds the handshake may take before it fails with a `HandshakeTimeoutError` and the
+   * connection is destroyed, on both sides (default 30000, core's `DEFAULT_HANDSHAKE_TIMEOUT_MS`; 0: none).
+   */
+  readonly handshakeTimeout?: number;
 }
 
 /**
@@ -74,8 +79,6 @@ export interface ConnectOptions extends ConnOptions, ClientContextOptions {
 export interface ServerOptions extends ConnOptions, ServerContextOptions {
   /** Use this context (certificates and ticket keys loaded once) instead of one built from the options above. */
   readonly context?: TlsServerContext;
-  /** A handshake not finished after this many ms destroys the connection (default 120000, as Node; 0: none). */
-  readonly handshakeTimeout?: number;
 }
 
 /** Options of `listen()`: where to listen, and the {@link ServerOptions}. */

@@ -31,6 +31,8 @@ export interface TlsConnSetup {
   readonly allowHalfOpen?: boolean;
   readonly keylog?: KeylogOption;
   readonly trace?: TraceOption;
+  /** See {@link ConnOptions.handshakeTimeout}. */
+  readonly handshakeTimeout?: number;
   /** Client with verification off: check the chain after the handshake; throws the reason it is not authorized. */
   readonly authorize?: (negotiated: NegotiatedParameters) => Promise<void>;
 }
@@ -119,7 +121,7 @@ export class TlsConn {
       connection.receiveError(err);
       this.free(connection.error ?? err);
     });
-    this.session = new TlsSession(connection, port);
+    this.session = new TlsSession(connection, port, setup.handshakeTimeout === undefined ? {} : { handshakeTimeout: setup.handshakeTimeout });
     this.handshake$ = this.session.handshake$;
     this.messages$ = this.session.messages$;
     this.keylog$ = this.session.keylog$;

@@ -45,7 +45,11 @@ export interface TlsServerCreateOptions extends ServerContextOptions {
   readonly allowHalfOpen?: boolean;
   /** The readable side's buffer of each socket, in bytes. */
   readonly highWaterMark?: number;
-  /** A handshake not finished after this many ms fails with 'tlsClientError' (default 120000, as Node; 0: none). */
+  /**
+   * A handshake not finished after this many ms fails with 'tlsClientError' carrying a
+   * `HandshakeTimeoutError` (default 30000, core's `DEFAULT_HANDSHAKE_TIMEOUT_MS`; Node's is
+   * 120000; 0: none).
+   */
   readonly handshakeTimeout?: number;
 }
 
@@ -96,6 +100,7 @@ export class TlsServer extends Server {
         ...(o.highWaterMark !== undefined ? { highWaterMark: o.highWaterMark } : {}),
         ...(o.keylog !== undefined ? { keylog: o.keylog } : {}),
         ...(o.trace !== undefined ? { trace: o.trace } : {}),
+        ...(o.handshakeTimeout !== undefined ? { handshakeTimeout: o.handshakeTimeout } : {}),
       },
       { context: this.context },
     );
@@ -107,17 +112,12 @@ export class TlsServer extends Server {
     // socket nobody has seen yet.
     const swallow = (): void => undefined;
     socket.on('error', swallow);
-    const limit = o.handshakeTimeout ?? 120_000;
-    const timer = limit > 0 ? setTimeout(() => socket.destroy(new Error(`tls: handshake not finished after ${limit} ms`)), limit) : undefined;
-    timer?.unref();
     socket.established.then(
       () => {
-        clearTimeout(timer);
         socket.off('error', swallow);
         this.emit('secureConnection', socket);
       },
       (err: unknown) => {
-        clearTimeout(timer);
         this.emit('tlsClientError', err instanceof Error ? err : new Error(String(err)), socket);
         // 'error' was emitted (or will be) on the destroyed socket: keep swallowing it.
       },

@@ -4,7 +4,7 @@ import { connect as netConnect, type AddressInfo } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TlsError, type HandshakeEvent } from '@rxtls/core';
+import { HandshakeTimeoutError, TlsError, type HandshakeEvent } from '@rxtls/core';
 import { connect, createServer, createTlsServer, TlsSocket, type TlsServer, type TlsServerCreateOptions } from '../src/index.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 
@@ -37,7 +37,9 @@ async function echoServer(extra: Partial<TlsServerCreateOptions> = {}): Promise<
 
 /** Resolves at 'close' (`events.once` would reject on the 'error' that comes first). */
 function closed(socket: TlsSocket): Promise<void> {
-  return new Promise((resolve) => (socket.destroyed && socket.closed ? resolve() : socket.once('close', () => resolve())));
+  // `closed` turns true a tick before 'close' is emitted: wait for the event itself.
+  const closeEmitted = (socket as unknown as { _readableState?: { closeEmitted?: boolean } })._readableState?.closeEmitted === true;
+  return new Promise((resolve) => (closeEmitted ? resolve() : socket.once('close', () => resolve())));
 }
 
 /** Write `text`, end, and collect everything until the server's close_notify. */
@@ -146,6 +148,7 @@ describe('createServer with node:tls', () => {
     raw.on('error', () => undefined);
     const started = Date.now();
     const [error, socket] = (await failed) as [Error, TlsSocket];
+    expect(error).toBeInstanceOf(HandshakeTimeoutError);
     expect(error.message).toMatch(/handshake not finished after 150 ms/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     await closed(socket);

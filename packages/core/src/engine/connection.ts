@@ -1,21 +1,33 @@
 import { TlsError, UsageError } from '../errors/tls-error.ts';
 import { AlertDescription, AlertLevel, alertName } from '../errors/alert.ts';
-import { concat, toHex } from '../bytes/util.ts';
+import { concat } from '../bytes/util.ts';
 import { ContentType, nameOf } from '../codec/enums.ts';
 import { decodeAlert, encodeAlert } from '../codec/alert.ts';
 import { RecordLayer } from '../record/record-layer.ts';
 import { HandshakeJoiner } from '../record/handshake-joiner.ts';
-import { AES_GCM_RECORD_LIMIT, MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } from '../record/limits.ts';
-import { trafficKeys } from '../crypto/key-schedule.ts';
+import {
+  AES_GCM_RECORD_LIMIT,
+  DEFAULT_HANDSHAKE_SIZE_LIMITS,
+  MAX_CIPHERTEXT,
+  RECORD_HEADER_LENGTH,
+  handshakeSizeLimit,
+  type HandshakeSizeLimits,
+} from '../record/limits.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
 import type { ResolvedClientConfig } from '../handshake/config.ts';
-import type { EngineEvent, HandshakeStep, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
+import type { EngineEvent, NegotiatedParameters } from '../handshake/events.ts';
 import { Pending, isTraffic, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
+import { expectedMessages } from '../handshake/expected-messages.ts';
 import { startClientHandshake } from '../handshake/client13/start.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { SslError } from './ssl-error.ts';
 import { TransportError } from './transport-error.ts';
+import { EngineEffects } from './effects.ts';
+import { FloodGuard } from './flood-guard.ts';
+import { TurnBudget } from './turn-budget.ts';
+import { alertEvent, handshakeMessageEvent, recordEvent } from './message-events.ts';
+import { bytesBeforeLimit, shouldAskPeerToUpdate, writeKeyExhausted } from './aead-limit.ts';
 
 /** Where a connection is, for `state$` and diagnostics. */
 export type ConnectionPhase = 'idle' | 'handshaking' | 'established' | 'closed' | 'failed';
@@ -29,6 +41,8 @@ export interface EngineSettings {
   readonly provider: CryptoProvider;
   readonly clock: () => number;
   readonly outgoingBufferLimit: number;
+  /** The largest handshake message of each kind we buffer (defaults: {@link DEFAULT_HANDSHAKE_SIZE_LIMITS}). */
+  readonly handshakeSizeLimits?: Partial<HandshakeSizeLimits> | undefined;
 }
 
 /** Starts a server handshake (the first state waits for ClientHello). */
@@ -51,7 +65,12 @@ export class TlsConnection {
   private asyncSlot: AsyncSlot | undefined;
   private asyncWaiter: Promise<void> | undefined;
   private readonly records = new RecordLayer();
-  private readonly joiner = new HandshakeJoiner();
+  private readonly joiner = new HandshakeJoiner((type, length) => this.checkHandshakeHeader(type, length));
+  private readonly sizeLimits: HandshakeSizeLimits;
+  private readonly budget = new TurnBudget();
+  private readonly flood = new FloodGuard();
+  /** RFC 8446 §4.6.3: our KeyUpdate went out and we have sent no application data since. */
+  private keyUpdateSentSinceData = false;
   private readonly output = new ByteQueue();
   /** Received bytes not yet handed to the record layer (it takes them a record at a time). */
   private readonly incoming = new ByteQueue();
@@ -86,6 +105,9 @@ export class TlsConnection {
   ) {
     this.outbox = this.makeOutbox();
     this.role = server ? 'server' : 'client';
+    this.sizeLimits = { ...DEFAULT_HANDSHAKE_SIZE_LIMITS, ...config.handshakeSizeLimits };
+    // A client that failed before it had handshake keys can only alert in plaintext.
+    this.records.acceptPlaintextAlerts = this.role === 'server';
     this.start = server ?? ((out) => startClientHandshake(config as ResolvedClientConfig, serverName, out));
   }
 
@@ -121,6 +143,15 @@ export class TlsConnection {
     if (this.failure) return;
     const message = cause instanceof Error ? cause.message : String(cause);
     this.failure = new TransportError('error', `transport failed: ${message}`, { cause });
+  }
+
+  /**
+   * End the connection from outside with `error` (a handshake timeout, the application giving
+   * up): every later call reports it (SYSCALL for a TransportError, SSL for a TlsError). Does
+   * nothing once the connection has failed.
+   */
+  abort(error: TransportError | TlsError): void {
+    this.failure ??= error;
   }
 
   /** How many bytes are waiting to be sent. */
@@ -241,6 +272,7 @@ export class TlsConnection {
       this.flushHandshake();
       const n = Math.min(data.length, room, this.bytesBeforeAeadLimit());
       this.sendRecords(ContentType.application_data, data.subarray(0, n));
+      this.keyUpdateSentSinceData = false;
       return this.done(n);
     });
   }
@@ -258,6 +290,7 @@ export class TlsConnection {
       }
       if (!this.peerClosed && this.isEstablished) this.pumpRecords(() => this.peerClosed);
       if (this.peerClosed) return this.done(1);
+      if (this.budget.stopped) return this.want(SslError.WANT_READ);
       if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed before the peer sent close_notify'));
       this.lastError = SslError.WANT_READ;
       return 0;
@@ -274,6 +307,16 @@ export class TlsConnection {
       this.state = state.sendKeyUpdate(requestPeer, this.outbox);
       return this.done(1);
     });
+  }
+
+  /**
+   * The last call stopped at its work budget ({@link RECORDS_PER_CALL} records or
+   * {@link RECORD_BYTES_PER_CALL} bytes) with input still waiting. It reported WANT_READ
+   * (or returned the data it had): yield to the event loop, then call again without waiting
+   * for the transport. OpenSSL's `SSL_read` does the same without `SSL_MODE_AUTO_RETRY`.
+   */
+  get stoppedAtBudget(): boolean {
+    return this.budget.stopped;
   }
 
   /** Why the last call did not finish (`SSL_get_error`). */
@@ -322,6 +365,7 @@ export class TlsConnection {
 
   /** Run one application call: catch protocol errors, make them sticky, deliver events. */
   private step<R extends number>(body: () => R): R {
+    this.budget.reset();
     try {
       if (this.failure) return this.reportFailure() as R;
       if (this.deferredError !== undefined) throw this.deferredError;
@@ -378,6 +422,7 @@ export class TlsConnection {
       this.lastError = SslError.ZERO_RETURN;
       return 0;
     }
+    if (this.budget.stopped) return this.want(SslError.WANT_READ);
     if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed without close_notify (truncated)'));
     return this.want(SslError.WANT_READ);
   }
@@ -404,6 +449,7 @@ export class TlsConnection {
           this.lastError = SslError.ZERO_RETURN;
           return 0;
         }
+        if (this.budget.stopped) return this.want(SslError.WANT_READ);
         if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed during the handshake'));
         return this.want(SslError.WANT_READ);
       }
@@ -436,7 +482,8 @@ export class TlsConnection {
     for (;;) {
       const msg = this.joiner.next();
       if (msg) {
-        this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'received', messageType: nameOf.handshakeType(msg.type), length: msg.body.length, bytes: msg.raw, at: this.config.clock() } });
+        this.queue({ channel: 'message', event: handshakeMessageEvent('received', msg.raw, this.config.clock()) });
+        this.flood.handshakeMessage();
         return msg;
       }
       if (this.peerClosed) return null;
@@ -449,9 +496,10 @@ export class TlsConnection {
     while (!satisfied() && !this.peerClosed) {
       const msg = this.joiner.next();
       if (msg) {
-        this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'received', messageType: nameOf.handshakeType(msg.type), length: msg.body.length, bytes: msg.raw, at: this.config.clock() } });
+        this.queue({ channel: 'message', event: handshakeMessageEvent('received', msg.raw, this.config.clock()) });
         const state = this.state;
         if (state === undefined || state instanceof Pending || !isTraffic(state)) throw new TlsError('unexpected_message', 'handshake message outside the handshake');
+        this.flood.postHandshakeMessage(msg.type);
         this.state = state.handle(msg, this.outbox);
         continue;
       }
@@ -459,8 +507,9 @@ export class TlsConnection {
     }
   }
 
-  /** Read and dispatch one record. False when no whole record is buffered. */
+  /** Read and dispatch one record. False when no whole record is buffered, or this call's budget is spent. */
   private readOneRecord(): boolean {
+    if (!this.budget.allowsAnother()) return false;
     let record = this.records.readRecord();
     while (record === null && this.incoming.length > 0) {
       // Hand over at most one maximal record's worth at a time: the deframer stays small.
@@ -468,9 +517,8 @@ export class TlsConnection {
       record = this.records.readRecord();
     }
     if (record === null) return false;
-    if (this.tracing) {
-      this.queue({ channel: 'message', event: { kind: 'record', direction: 'received', contentType: nameOf.contentType(record.type), length: record.content.length, encrypted: this.readKeysSet, at: this.config.clock() } });
-    }
+    this.budget.spend(RECORD_HEADER_LENGTH + record.content.length);
+    if (this.tracing) this.queue({ channel: 'message', event: recordEvent('received', record.type, record.content.length, this.readKeysSet, this.config.clock()) });
     switch (record.type) {
       case ContentType.handshake:
         this.joiner.push(record.content);
@@ -483,6 +531,7 @@ export class TlsConnection {
         // RFC 8446 §5.1: no application data before the handshake is complete (no 0-RTT here).
         if (!this.isEstablished) throw new TlsError('unexpected_message', 'application data before the handshake completed');
         if (!this.joiner.isEmpty) throw new TlsError('unexpected_message', 'application data interleaved with a fragmented handshake message');
+        this.flood.applicationData(record.content.length);
         this.appData.push(record.content);
         return true;
       default:
@@ -493,19 +542,22 @@ export class TlsConnection {
   /** RFC 8446 §6: close_notify ends the peer's data; every other alert is fatal. */
   private handleAlert(fragment: Uint8Array): void {
     const alert = decodeAlert(fragment);
-    this.queue({ channel: 'message', event: { kind: 'alert', direction: 'received', level: alert.level === AlertLevel.fatal ? 'fatal' : 'warning', description: alertName(alert.description), at: this.config.clock() } });
+    this.queue({ channel: 'message', event: alertEvent('received', alert.level, alert.description, this.config.clock()) });
     if (alert.description === AlertDescription.close_notify) {
       this.peerClosed = true;
       return;
     }
-    if (alert.description === AlertDescription.user_canceled) return; // a close_notify follows (§6.1)
+    if (alert.description === AlertDescription.user_canceled) {
+      this.flood.warningAlert(); // a close_notify follows (§6.1); a stream of them is a flood
+      return;
+    }
     throw new TlsError(alert.description as AlertDescription, `peer sent alert ${alertName(alert.description)}`, 'peer');
   }
 
   private sendAlert(level: number, description: number): void {
     this.flushHandshake();
     this.sendRecords(ContentType.alert, encodeAlert(level, description));
-    this.queue({ channel: 'message', event: { kind: 'alert', direction: 'sent', level: level === AlertLevel.fatal ? 'fatal' : 'warning', description: alertName(description), at: this.config.clock() } });
+    this.queue({ channel: 'message', event: alertEvent('sent', level, description, this.config.clock()) });
   }
 
   /**
@@ -522,92 +574,85 @@ export class TlsConnection {
   private sendRecords(type: number, content: Uint8Array): void {
     const bytes = this.records.encodeRecords(type, content);
     this.output.push(bytes);
-    if (this.tracing) {
-      this.queue({ channel: 'message', event: { kind: 'record', direction: 'sent', contentType: nameOf.contentType(type), length: content.length, encrypted: this.writeKeysSet, at: this.config.clock() } });
-    }
+    if (this.tracing) this.queue({ channel: 'message', event: recordEvent('sent', type, content.length, this.writeKeysSet, this.config.clock()) });
   }
 
   /** RFC 8446 §5.5: change our write key before it protects too many records. */
   private keepWithinAeadLimit(): void {
-    const limit = this.aeadRecordLimit;
     const state = this.state;
-    if (limit === undefined || this.records.recordsWrittenWithCurrentKey < limit) return;
+    if (!writeKeyExhausted(this.aeadRecordLimit, this.records.recordsWrittenWithCurrentKey)) return;
     if (state === undefined || state instanceof Pending || !isTraffic(state)) return;
     this.state = state.sendKeyUpdate(false, this.outbox);
   }
 
   /** How many bytes the current write key may still protect (whole records). */
   private bytesBeforeAeadLimit(): number {
-    const limit = this.aeadRecordLimit;
-    if (limit === undefined) return Number.MAX_SAFE_INTEGER;
-    return Math.max(1, limit - this.records.recordsWrittenWithCurrentKey) * this.records.maxFragmentLength;
+    return bytesBeforeLimit(this.aeadRecordLimit, this.records.recordsWrittenWithCurrentKey, this.records.maxFragmentLength);
   }
 
   /** RFC 8446 §5.5: ask the peer to change its key before it reaches the limit (once per key). */
   private askPeerToUpdateNearLimit(): void {
-    const limit = this.aeadRecordLimit;
     const state = this.state;
-    if (limit === undefined || this.peerUpdateRequested || this.records.recordsReadWithCurrentKey < limit) return;
+    if (!shouldAskPeerToUpdate(this.aeadRecordLimit, this.records.recordsReadWithCurrentKey, this.peerUpdateRequested)) return;
     if (state === undefined || state instanceof Pending || !isTraffic(state)) return;
     this.peerUpdateRequested = true;
     this.state = state.sendKeyUpdate(true, this.outbox);
   }
 
-  private keysFor(suite: CipherSuiteParams, secret: Uint8Array) {
-    const { key, iv } = trafficKeys(this.config.provider, suite, secret);
-    return { aead: this.config.provider.createAead(suite.aead, key), iv };
+  /**
+   * Refuse a handshake message at its 4-byte header, before its body is buffered: a type the
+   * current state does not take is `unexpected_message` (RFC 8446 §4), a size over that
+   * type's limit `decode_error`.
+   */
+  private checkHandshakeHeader(type: number, length: number): void {
+    const state = this.state;
+    if (state !== undefined && !(state instanceof Pending)) {
+      const expected = expectedMessages(state.kind, this.role);
+      if (expected !== undefined && !expected.includes(type)) throw new TlsError('unexpected_message', `tls: ${nameOf.handshakeType(type)} in state ${state.kind}`);
+    }
+    const limit = handshakeSizeLimit(type, this.sizeLimits);
+    if (length > limit) throw new TlsError('decode_error', `tls: ${nameOf.handshakeType(type)} of ${length} bytes exceeds our limit of ${limit}`);
   }
 
   private makeOutbox(): HandshakeOutbox {
-    return {
-      sendHandshake: (raw) => {
-        this.pendingHandshake.push(raw);
-        this.queue({ channel: 'message', event: { kind: 'handshake', direction: 'sent', messageType: nameOf.handshakeType(raw[0] ?? 0), length: raw.length - 4, bytes: raw, at: this.config.clock() } });
+    const conn = this;
+    return new EngineEffects({
+      get provider() {
+        return conn.config.provider;
       },
-      sendChangeCipherSpec: () => {
-        this.flushHandshake();
-        this.sendRecords(ContentType.change_cipher_spec, new Uint8Array([1]));
-        this.queue({ channel: 'message', event: { kind: 'change-cipher-spec', direction: 'sent', at: this.config.clock() } });
+      records: this.records,
+      joiner: this.joiner,
+      get keylogEnabled() {
+        return conn.keylogEnabled;
       },
-      setReadKeys: (suite, secret) => {
-        // RFC 8446 §5.1: handshake messages must not span a key change.
-        if (!this.joiner.isEmpty) throw new TlsError('unexpected_message', 'handshake data before a key change was not on a record boundary');
-        const { aead, iv } = this.keysFor(suite, secret);
-        this.records.setReadKeys(aead, iv);
-        this.readKeysSet = true;
-        this.peerUpdateRequested = false;
+      get keyUpdateAnswerPending() {
+        return conn.keyUpdateSentSinceData;
       },
-      setWriteKeys: (suite, secret) => {
-        this.flushHandshake(); // what was queued goes out under the old keys
-        const { aead, iv } = this.keysFor(suite, secret);
-        this.records.setWriteKeys(aead, iv);
-        this.writeKeysSet = true;
-        this.aeadRecordLimit ??= suite.aead === 'CHACHA20-POLY1305' ? undefined : AES_GCM_RECORD_LIMIT;
+      now: () => this.config.clock(),
+      queue: (event) => this.queue(event),
+      queueHandshake: (raw) => this.pendingHandshake.push(raw),
+      flushHandshake: () => this.flushHandshake(),
+      sendRecords: (type, content) => this.sendRecords(type, content),
+      keysInstalled: (direction, suite) => this.keysInstalled(direction, suite),
+      keyUpdateSent: () => {
+        this.keyUpdateSentSinceData = true;
       },
-      setPeerRecordSizeLimit: (limit) => {
-        // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
-        this.records.setPeerRecordSizeLimit(limit);
+      established: (parameters) => {
+        this.parameters = parameters;
+        // RFC 8446 §5: from the client's Finished on, every record is protected.
+        this.records.acceptPlaintextAlerts = false;
       },
-      setAcceptCompatibilityCcs: (accept) => {
-        this.records.acceptCompatibilityCcs = accept;
-      },
-      step: (step: HandshakeStep) => {
-        if (step.type === 'established') this.parameters = step.parameters;
-        this.queue({ channel: 'handshake', event: { ...step, at: this.config.clock() } });
-      },
-      keylog: (label, clientRandom, secret) => {
-        if (this.keylogEnabled) this.queue({ channel: 'keylog', line: `${label} ${toHex(clientRandom)} ${toHex(secret)}` });
-      },
-      ticket: (ticket: SessionTicket) => {
-        this.queue({ channel: 'ticket', ticket });
-      },
-      rejectEarlyData: (maxBytes) => {
-        this.records.skipRejectedEarlyData(maxBytes);
-      },
-      keyUpdated: (direction) => {
-        this.queue({ channel: 'key-update', direction, at: this.config.clock() });
-      },
-    };
+    });
+  }
+
+  private keysInstalled(direction: 'read' | 'write', suite: CipherSuiteParams): void {
+    if (direction === 'read') {
+      this.readKeysSet = true;
+      this.peerUpdateRequested = false;
+      return;
+    }
+    this.writeKeysSet = true;
+    this.aeadRecordLimit ??= suite.aead === 'CHACHA20-POLY1305' ? undefined : AES_GCM_RECORD_LIMIT;
   }
 
   /** Record-level events: always during the handshake, afterwards only when traced. */

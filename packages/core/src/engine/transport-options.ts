@@ -32,6 +32,8 @@ export interface ContextOptions {
   readonly recordSizeLimit?: number;
   /** Bytes of outgoing records the engine may hold before a write has to wait. Default 128 KiB. */
   readonly outgoingBufferLimit?: number;
+  /** The largest handshake message of each kind buffered (defaults: ClientHello 16 KiB, Certificate 256 KiB, CertificateRequest 64 KiB, others 16 KiB). */
+  readonly handshakeSizeLimits?: ClientConfig['handshakeSizeLimits'];
   /** The crypto provider (default: noble, pure JS; a transport may offer a native one). */
   readonly provider?: CryptoProvider;
 }
@@ -119,7 +121,7 @@ function certificatePair<C, K>(options: { readonly cert?: C; readonly key?: K })
 }
 
 /** The {@link ContextOptions} fields under core's names. */
-function sharedFields(options: ContextOptions): Pick<ClientConfig & ServerConfig, 'alpnProtocols' | 'cipherSuites' | 'groups' | 'signatureSchemes' | 'recordSizeLimit' | 'outgoingBufferLimit' | 'provider'> {
+function sharedFields(options: ContextOptions): Pick<ClientConfig & ServerConfig, 'alpnProtocols' | 'cipherSuites' | 'groups' | 'signatureSchemes' | 'recordSizeLimit' | 'outgoingBufferLimit' | 'handshakeSizeLimits' | 'provider'> {
   return {
     ...given('alpnProtocols', alpnNames(options.ALPNProtocols)),
     ...given('cipherSuites', options.cipherSuites),
@@ -127,6 +129,7 @@ function sharedFields(options: ContextOptions): Pick<ClientConfig & ServerConfig
     ...given('signatureSchemes', options.signatureSchemes),
     ...given('recordSizeLimit', options.recordSizeLimit),
     ...given('outgoingBufferLimit', options.outgoingBufferLimit),
+    ...given('handshakeSizeLimits', options.handshakeSizeLimits),
     ...given('provider', options.provider),
   };
 }

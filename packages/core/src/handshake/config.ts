@@ -5,6 +5,7 @@ import type { CryptoProvider, KeyExchangeGroup, MaybePromise, PrivateKey } from 
 import type { VerifiedChain } from '../x509/verify.ts';
 import { CertificateCache } from '../x509/cache.ts';
 import { MemoryTicketStore, type TicketStore } from './tickets/ticket-store.ts';
+import { DEFAULT_HANDSHAKE_SIZE_LIMITS, type HandshakeSizeLimits } from '../record/limits.ts';
 
 export type CipherSuiteName = 'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256';
 export type SignatureSchemeName =
@@ -57,6 +58,8 @@ export interface ClientConfig {
   readonly recordSizeLimit?: number;
   /** Bytes of outgoing records the engine may hold before write() reports WANT_WRITE. Default 128 KiB. */
   readonly outgoingBufferLimit?: number;
+  /** The largest handshake message of each kind we buffer (see {@link HandshakeSizeLimits} for the defaults). */
+  readonly handshakeSizeLimits?: Partial<HandshakeSizeLimits>;
   /** Wall-clock time for certificate validity. Default `new Date()`. */
   readonly now?: () => Date;
   /** Timestamp source for events, in ms since the epoch. Default `performance.timeOrigin + performance.now()`. */
@@ -95,6 +98,7 @@ export interface ResolvedClientConfig {
   readonly middleboxCompatibility: boolean;
   readonly recordSizeLimit: number;
   readonly outgoingBufferLimit: number;
+  readonly handshakeSizeLimits: HandshakeSizeLimits;
   readonly now: () => Date;
   readonly clock: () => number;
   readonly rewriteClientHelloExtensions: ((extensions: readonly Extension[]) => Extension[]) | undefined;
@@ -186,12 +190,22 @@ export function resolveClientConfig(
     middleboxCompatibility: config.middleboxCompatibility ?? true,
     recordSizeLimit,
     outgoingBufferLimit,
+    handshakeSizeLimits: resolveHandshakeSizeLimits(config.handshakeSizeLimits),
     now: config.now ?? (() => new Date()),
     clock: config.clock ?? defaultClock,
     rewriteClientHelloExtensions: config.testing?.rewriteClientHelloExtensions,
     ticketStore: config.ticketStore === false ? undefined : (config.ticketStore ?? new MemoryTicketStore()),
     clientCertificate: resolveClientCertificate(config.certificate, deps),
   };
+}
+
+/** The defaults with the given sizes in place; each must be an integer in 1 KiB..2^24 − 1 (the field's range, RFC 8446 §4). */
+export function resolveHandshakeSizeLimits(given: Partial<HandshakeSizeLimits> | undefined): HandshakeSizeLimits {
+  const limits = { ...DEFAULT_HANDSHAKE_SIZE_LIMITS, ...given };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1024 || value > 0xffffff) throw new UsageError(`handshakeSizeLimits.${name} must be an integer in 1024..16777215`);
+  }
+  return limits;
 }
 
 function resolveClientCertificate(

@@ -34,6 +34,12 @@ export interface HandshakeOutbox {
   ticket(ticket: SessionTicket): void;
   /** A KeyUpdate happened in this direction. */
   keyUpdated(direction: 'sent' | 'received'): void;
+  /**
+   * RFC 8446 §4.6.3: whether a KeyUpdate of ours went out and no application data since. A
+   * peer's update_requested is then already answered by it: requests that arrive while we are
+   * silent get one answer, not one each.
+   */
+  keyUpdateAnswerPending(): boolean;
   /** Skip the client's 0-RTT records we could not accept (RFC 8446 §4.2.10), up to `maxBytes`. */
   rejectEarlyData(maxBytes: number): void;
 }

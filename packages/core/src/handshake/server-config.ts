@@ -5,7 +5,8 @@ import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/pro
 import type { ParsedCertificate } from '../x509/certificate.ts';
 import { CertificateCache } from '../x509/cache.ts';
 import { TicketKeys, type TicketProtector } from './tickets/ticket-keys.ts';
-import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
+import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, resolveHandshakeSizeLimits, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
+import type { HandshakeSizeLimits } from '../record/limits.ts';
 
 /** One certificate chain and its private key. */
 export interface ServerCertificate {
@@ -31,6 +32,8 @@ export interface ServerConfig {
   /** The record_size_limit to announce (RFC 8449). Default 16385. */
   readonly recordSizeLimit?: number;
   readonly outgoingBufferLimit?: number;
+  /** The largest handshake message of each kind we buffer (ClientHello 16 KiB, a client's Certificate 256 KiB...). */
+  readonly handshakeSizeLimits?: Partial<HandshakeSizeLimits>;
   readonly clock?: () => number;
   readonly now?: () => Date;
   /**
@@ -90,6 +93,7 @@ export interface ResolvedServerConfig {
   readonly signatureSchemes: readonly number[];
   readonly recordSizeLimit: number;
   readonly outgoingBufferLimit: number;
+  readonly handshakeSizeLimits: HandshakeSizeLimits;
   readonly clock: () => number;
   readonly now: () => Date;
   readonly ticketKeys: TicketProtector;
@@ -166,6 +170,7 @@ export function resolveServerConfig(
     signatureSchemes: names(config.signatureSchemes, DEFAULT_SERVER_SIGNATURE_SCHEMES, SignatureScheme, 'signatureSchemes'),
     recordSizeLimit,
     outgoingBufferLimit: config.outgoingBufferLimit ?? 128 * 1024,
+    handshakeSizeLimits: resolveHandshakeSizeLimits(config.handshakeSizeLimits),
     clock: config.clock ?? defaultClock,
     now: config.now ?? (() => new Date()),
     ticketKeys: config.ticketKeys ?? new TicketKeys(),

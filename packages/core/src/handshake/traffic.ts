@@ -90,7 +90,7 @@ export class Connected implements TrafficState {
     return this;
   }
 
-  /** RFC 8446 §4.6.3: the peer changed its keys; answer when it asks. */
+  /** RFC 8446 §4.6.3: the peer changed its keys; answer when it asks, once while we are silent. */
   private handleKeyUpdate(msg: ReceivedMessage, out: HandshakeOutbox): Connected {
     const { requestUpdate } = decodeKeyUpdate(msg.body);
     const { suite } = this.secrets;
@@ -98,7 +98,7 @@ export class Connected implements TrafficState {
     out.setReadKeys(suite, peerNext);
     out.keyUpdated('received');
     let next = new Connected(this.session, { ...this.secrets, readSecret: peerNext });
-    if (requestUpdate === KeyUpdateRequest.update_requested) next = next.sendKeyUpdate(false, out);
+    if (requestUpdate === KeyUpdateRequest.update_requested && !out.keyUpdateAnswerPending()) next = next.sendKeyUpdate(false, out);
     return next;
   }
 

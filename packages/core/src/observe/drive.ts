@@ -2,6 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import type { TlsConnection } from '../engine/connection.ts';
 import { SslError } from '../engine/ssl-error.ts';
 import type { ReadinessPort } from './readiness.ts';
+import { nextTurn } from './timers.ts';
 
 /** Send everything the engine has queued, as one write (a whole flight goes out together). */
 export async function flushOutput(conn: TlsConnection, port: ReadinessPort): Promise<void> {
@@ -38,10 +39,17 @@ async function feedInput(conn: TlsConnection, port: ReadinessPort): Promise<void
  * each WANT_* into the matching wait on the readiness port, until the call finishes.
  * Returns `op`'s final result; throws the connection's error on SSL or SYSCALL.
  *
+ * Bounded work: when a call stopped at the engine's work budget (`stoppedAtBudget`), the
+ * next call waits for a later turn of the event loop (a macrotask) first, and a WANT_READ
+ * given for that reason is not a wait for the transport: the input is already here. So one
+ * connection never holds the loop for more than one budget's worth of records, whatever its
+ * peer sends; the same holds across calls (a read loop that gets data at each call).
+ *
  * `onWant` observes what the engine is waiting for (for `wants$`).
  */
 export async function drive<R extends number>(conn: TlsConnection, port: ReadinessPort, op: () => R, onWant?: (want: SslError) => void): Promise<R> {
   for (;;) {
+    if (conn.stoppedAtBudget) await nextTurn();
     const result = op();
     const want = conn.getError();
     await flushOutput(conn, port);
@@ -52,7 +60,7 @@ export async function drive<R extends number>(conn: TlsConnection, port: Readine
         return result;
       case SslError.WANT_READ:
         // A shutdown() that waits for the peer's close_notify also lands here.
-        await feedInput(conn, port);
+        if (!conn.stoppedAtBudget) await feedInput(conn, port);
         break;
       case SslError.WANT_WRITE:
         await firstValueFrom(port.writable$);

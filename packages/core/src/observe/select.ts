@@ -3,6 +3,7 @@ import type { TlsConnection } from '../engine/connection.ts';
 import { SslError } from '../engine/ssl-error.ts';
 import { UsageError } from '../errors/tls-error.ts';
 import type { ReadinessPort } from './readiness.ts';
+import { nextTurn } from './timers.ts';
 
 /**
  * What a key can wait for: poll()'s `POLLIN` (`readable`) and `POLLOUT` (`writable`), plus
@@ -261,11 +262,15 @@ export class Selector<T = void> {
     return k;
   }
 
-  /** The observable behind one readiness. A promise cannot be cancelled: unsubscribing only stops listening. */
+  /**
+   * The observable behind one readiness. A promise cannot be cancelled: unsubscribing only stops
+   * listening. A connection that stopped at its work budget has its input already: it is
+   * `readable` again on the next turn of the event loop, after the other connections.
+   */
   private source(k: Key<T>, readiness: Readiness): Observable<unknown> {
     switch (readiness) {
       case 'readable':
-        return k.port.readable$;
+        return k.connection.stoppedAtBudget ? from(nextTurn()) : k.port.readable$;
       case 'writable':
         return k.port.writable$;
       case 'async':

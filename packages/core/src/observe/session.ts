@@ -4,6 +4,21 @@ import { SslError } from '../engine/ssl-error.ts';
 import type { HandshakeEvent, MessageEvent, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
 import { drive, flushOutput } from './drive.ts';
 import type { ReadinessPort } from './readiness.ts';
+import { HandshakeTimeoutError } from '../engine/transport-error.ts';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from '../record/limits.ts';
+import { UsageError } from '../errors/tls-error.ts';
+import { startTimer } from './timers.ts';
+
+/** Options of a {@link TlsSession}. */
+export interface SessionOptions {
+  /**
+   * Milliseconds the handshake may take from its start (`handshake()`) before it fails with a
+   * {@link HandshakeTimeoutError} and the transport is destroyed. Default
+   * {@link DEFAULT_HANDSHAKE_TIMEOUT_MS} (30 s); 0 turns it off.
+   */
+  readonly handshakeTimeout?: number;
+}
+
 
 /** How many message events a late `messages$` subscriber still sees. */
 const MESSAGE_REPLAY = 256;
@@ -23,6 +38,8 @@ export class TlsSession {
   private handshakeSettled = false;
   private readonly detach: () => void;
   private handshakePromise: Promise<NegotiatedParameters> | undefined;
+  private readonly handshakeTimeout: number;
+  private stopTimer: (() => void) | undefined;
 
   /** Each handshake step with its timestamp; completes when established, errors with the typed error. Replays for late subscribers. */
   readonly handshake$: Observable<HandshakeEvent> = this.handshakeSubject.asObservable();
@@ -53,7 +70,11 @@ export class TlsSession {
   constructor(
     readonly connection: TlsConnection,
     private readonly port: ReadinessPort,
+    options: SessionOptions = {},
   ) {
+    const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    if (!(Number.isFinite(timeout) && timeout >= 0)) throw new UsageError(`handshakeTimeout must be a number of milliseconds >= 0, got ${timeout}`);
+    this.handshakeTimeout = timeout;
     this.phaseSubject = new BehaviorSubject<ConnectionPhase>(connection.phase);
     this.phase$ = this.phaseSubject.asObservable();
     this.detach = connection.onEvent((e) => {
@@ -80,13 +101,36 @@ export class TlsSession {
     });
   }
 
-  /** Run the handshake (idempotent). Resolves with what was negotiated. */
+  /**
+   * Run the handshake (idempotent). Resolves with what was negotiated. The handshake timeout
+   * runs from the first call: when it passes, the connection fails with a
+   * {@link HandshakeTimeoutError} and the transport is destroyed.
+   */
   handshake(): Promise<NegotiatedParameters> {
-    this.handshakePromise ??= this.run(() => this.connection.doHandshake()).then((r) => {
-      if (r !== 1) throw this.connection.error ?? new Error('tls: peer closed the connection during the handshake');
-      return this.connection.negotiated!;
-    });
+    if (this.handshakePromise === undefined) {
+      if (this.handshakeTimeout > 0 && !this.connection.isEstablished) {
+        this.stopTimer = startTimer(this.handshakeTimeout, () => this.timeOut());
+      }
+      this.handshakePromise = this.run(() => this.connection.doHandshake()).then(
+        (r) => {
+          this.stopTimer?.();
+          if (r !== 1) throw this.connection.error ?? new Error('tls: peer closed the connection during the handshake');
+          return this.connection.negotiated!;
+        },
+        (err: unknown) => {
+          this.stopTimer?.();
+          throw err;
+        },
+      );
+    }
     return this.handshakePromise;
+  }
+
+  /** The handshake timeout passed: fail the connection with it and tear the transport down (the driver wakes up and reports it). */
+  private timeOut(): void {
+    if (this.connection.isEstablished) return;
+    this.connection.abort(new HandshakeTimeoutError(this.handshakeTimeout));
+    this.port.destroy();
   }
 
   /** The next decrypted bytes, or `null` after the peer's close_notify. Throws on truncation or a protocol error. */
@@ -125,6 +169,7 @@ export class TlsSession {
 
   /** Tear the transport down and complete the streams. */
   destroy(): void {
+    this.stopTimer?.();
     // A handshake cut short ends with the same TransportError everywhere.
     if (!this.connection.isEstablished && this.connection.error === undefined) this.connection.receiveError(new Error('connection destroyed'));
     this.port.destroy();

@@ -13,11 +13,24 @@ export interface JoinedHandshakeMessage {
 }
 
 /**
+ * Decides whether a handshake message may be buffered, from its header alone: throws a
+ * `TlsError` (the state takes no message of this type: `unexpected_message`; too large:
+ * `decode_error`) to refuse it.
+ */
+export type HeaderCheck = (type: number, length: number) => void;
+
+/** The default check: any type, at most {@link MAX_HANDSHAKE_MESSAGE} bytes. */
+export const checkMaxHandshakeMessage: HeaderCheck = (_type, length) => {
+  if (length > MAX_HANDSHAKE_MESSAGE) throw new TlsError('decode_error', `tls: handshake message of ${length} bytes exceeds our limit of ${MAX_HANDSHAKE_MESSAGE}`);
+};
+
+/**
  * Reassembles handshake messages from the content of handshake records (RFC 8446 §5.1):
  * one message may span several records and one record may hold several messages.
  *
- * Memory stays bounded: a message announcing more than {@link MAX_HANDSHAKE_MESSAGE} bytes is
- * refused as soon as its 4-byte header is present, and the caller drains `next()` until it
+ * Memory stays bounded: each message's 4-byte header goes through the {@link HeaderCheck} as
+ * soon as it is at the front (the engine's checks the type against the current state and the
+ * size against that type's limit), before any of its body is kept; and the caller drains `next()` until it
  * returns `null` before it pushes again (pushing while a whole message is queued is a
  * {@link UsageError}). So at most one partial message plus one pushed fragment is held.
  * Errors are sticky.
@@ -25,6 +38,9 @@ export interface JoinedHandshakeMessage {
 export class HandshakeJoiner {
   private readonly fifo = new ByteFifo();
   private failure: TlsError | undefined;
+
+  /** `headerCheck` runs on each message header when it reaches the front, possibly more than once. */
+  constructor(private readonly headerCheck: HeaderCheck = checkMaxHandshakeMessage) {}
 
   /** Queue the content of one handshake record (copied). */
   push(fragment: Uint8Array): void {
@@ -80,8 +96,12 @@ export class HandshakeJoiner {
 
   private checkHeader(): number | null {
     const length = this.announcedLength();
-    if (length !== null && length > MAX_HANDSHAKE_MESSAGE) {
-      this.fail(new TlsError('decode_error', `tls: handshake message of ${length} bytes exceeds our limit of ${MAX_HANDSHAKE_MESSAGE}`));
+    if (length === null) return null;
+    try {
+      this.headerCheck(this.fifo.byteAt(0), length);
+    } catch (e) {
+      if (e instanceof TlsError) this.fail(e);
+      throw e;
     }
     return length;
   }

@@ -4,7 +4,7 @@ import { TlsError, UsageError } from '../errors/tls-error.ts';
 import { concat } from '../bytes/util.ts';
 import { RecordDeframer, isKnownContentType, type RawRecord } from './deframer.ts';
 import { encodePlaintextRecord, fragment } from './fragmenter.ts';
-import { MAX_INNER_PLAINTEXT, MAX_PLAINTEXT, MIN_RECORD_SIZE_LIMIT, TLS13_TAG_LENGTH } from './limits.ts';
+import { MAX_CHANGE_CIPHER_SPEC_RECORDS, MAX_INNER_PLAINTEXT, MAX_PLAINTEXT, MIN_RECORD_SIZE_LIMIT, TLS13_TAG_LENGTH } from './limits.ts';
 import { RecordOpener, RecordSealer, type OpenedRecord } from './protection.ts';
 
 /** legacy_record_version of the initial ClientHello record (RFC 8446 §5.1). */
@@ -39,6 +39,7 @@ export class RecordLayer {
   private earlyDataBudget: number | undefined;
   private readCount = 0;
   private writeCount = 0;
+  private ccsCount = 0;
 
   /**
    * Drop an unprotected change_cipher_spec record whose content is exactly `0x01`
@@ -46,6 +47,14 @@ export class RecordLayer {
    * the peer's Finished. While false, any change_cipher_spec record is `unexpected_message`.
    */
   acceptCompatibilityCcs = false;
+
+  /**
+   * Take an unprotected alert record even after read keys are set. A server sets it until the
+   * client's Finished: a client that failed before it could derive the handshake keys (a bad
+   * ServerHello) can only send its alert in plaintext. Any other unprotected record after
+   * keys are in place stays `unexpected_message`.
+   */
+  acceptPlaintextAlerts = false;
 
   /**
    * Chooses how many zero bytes of padding to add to a protected record carrying
@@ -96,7 +105,11 @@ export class RecordLayer {
     if (raw.type === ContentType.change_cipher_spec) {
       // RFC 8446 §5: a CCS of the single byte 0x01 is dropped while allowed; any other
       // value, or one outside that window, is unexpected_message.
-      if (this.acceptCompatibilityCcs && raw.fragment.length === 1 && raw.fragment[0] === 0x01) return null;
+      if (this.acceptCompatibilityCcs && raw.fragment.length === 1 && raw.fragment[0] === 0x01) {
+        // Appendix D.4: a peer sends one; a stream of them is a flood.
+        if (++this.ccsCount > MAX_CHANGE_CIPHER_SPEC_RECORDS) throw new TlsError('unexpected_message', `tls: more than ${MAX_CHANGE_CIPHER_SPEC_RECORDS} change_cipher_spec records`);
+        return null;
+      }
       throw new TlsError('unexpected_message', 'tls: unexpected change_cipher_spec record');
     }
     if (this.opener !== undefined) return this.acceptProtected(this.opener, raw);
@@ -114,6 +127,7 @@ export class RecordLayer {
   }
 
   private acceptProtected(opener: RecordOpener, raw: RawRecord): ReadRecord | null {
+    if (raw.type === ContentType.alert && this.acceptPlaintextAlerts) return { type: raw.type, content: raw.fragment };
     if (raw.type !== ContentType.application_data) {
       throw new TlsError('unexpected_message', 'tls: unprotected record after record protection started');
     }

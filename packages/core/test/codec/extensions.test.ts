@@ -170,9 +170,27 @@ describe('key_share', () => {
     expectAlert(() => decodeKeyShareClientHello(w.finish()), 'illegal_parameter', 'two shares');
     expect(() => encodeKeyShareClientHello([{ group: 1, keyExchange: seq(1) }, { group: 1, keyExchange: seq(2) }])).toThrow(UsageError);
   });
-  it('an empty key_exchange → decode_error', () => {
-    expectAlert(() => decodeKeyShareClientHello(Uint8Array.of(0, 4, 0, 0x1d, 0, 0)), 'decode_error');
-    expectAlert(() => decodeKeyShareServerHello(Uint8Array.of(0, 0x1d, 0, 0)), 'decode_error');
+  it('an empty key_exchange → illegal_parameter (RFC 8446 §4.2.8), for known and unknown groups', () => {
+    expectAlert(() => decodeKeyShareClientHello(Uint8Array.of(0, 4, 0, 0x1d, 0, 0)), 'illegal_parameter');
+    expectAlert(() => decodeKeyShareClientHello(Uint8Array.of(0, 4, 0x12, 0x34, 0, 0)), 'illegal_parameter');
+    expectAlert(() => decodeKeyShareServerHello(Uint8Array.of(0, 0x1d, 0, 0)), 'illegal_parameter');
+  });
+
+  it('a key_exchange of the wrong length for its group → illegal_parameter, in any entry', () => {
+    const entry = (group: number, length: number): number[] => [group >> 8, group & 0xff, length >> 8, length & 0xff, ...new Array<number>(length).fill(4)];
+    const list = (...entries: number[][]): Uint8Array => {
+      const body = entries.flat();
+      return Uint8Array.of(body.length >> 8, body.length & 0xff, ...body);
+    };
+    for (const [group, good] of [[0x17, 65], [0x18, 97], [0x19, 133], [0x1d, 32], [0x1e, 56]] as const) {
+      expect(decodeKeyShareClientHello(list(entry(group, good)))[0]!.keyExchange).toHaveLength(good);
+      for (const bad of [1, good - 1, good + 1]) {
+        expectAlert(() => decodeKeyShareClientHello(list(entry(0x1d, 32), entry(group === 0x1d ? 0x17 : group, group === 0x1d ? 64 : bad))), 'illegal_parameter');
+        expectAlert(() => decodeKeyShareServerHello(Uint8Array.of(...entry(group, bad))), 'illegal_parameter');
+      }
+    }
+    // A group of unknown size takes any non-empty share.
+    expect(decodeKeyShareClientHello(list(entry(0x11ec, 1216)))[0]!.keyExchange).toHaveLength(1216);
   });
 });
 

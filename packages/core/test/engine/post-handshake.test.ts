@@ -3,49 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { concat } from '../../src/bytes/util.ts';
 import { ContentType } from '../../src/codec/enums.ts';
-import { RecordOpener, RecordSealer } from '../../src/record/protection.ts';
-import { RecordDeframer } from '../../src/record/deframer.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
-import { getCipherSuite } from '../../src/crypto/suites.ts';
-import { nextApplicationTrafficSecret, trafficKeys } from '../../src/crypto/key-schedule.ts';
+import { nextApplicationTrafficSecret } from '../../src/crypto/key-schedule.ts';
 import { SslError } from '../../src/engine/ssl-error.ts';
 import { TlsError } from '../../src/errors/tls-error.ts';
-import { traceValue } from '../../src/testing/rfc8448.ts';
-import type { EngineEvent } from '../../src/handshake/events.ts';
-import { section3Client, section3ServerRecords, steps } from '../handshake/trace-fixture.ts';
-
-const suite = getCipherSuite(0x1301)!;
-const serverAppSecret = traceValue(steps, '3', 'server', 'derive secret "tls13 s ap traffic"', 'expanded');
-const clientAppSecret = traceValue(steps, '3', 'server', 'derive secret "tls13 c ap traffic"', 'expanded');
-
-function sealerFor(secret: Uint8Array): RecordSealer {
-  const { key, iv } = trafficKeys(nobleProvider, suite, secret);
-  return new RecordSealer(nobleProvider.createAead(suite.aead, key), iv);
-}
-
-function openerFor(secret: Uint8Array): (bytes: Uint8Array) => { type: number; content: Uint8Array }[] {
-  const { key, iv } = trafficKeys(nobleProvider, suite, secret);
-  const opener = new RecordOpener(nobleProvider.createAead(suite.aead, key), iv);
-  const deframer = new RecordDeframer();
-  return (bytes) => {
-    deframer.push(bytes);
-    const out = [];
-    for (let r = deframer.next(); r !== null; r = deframer.next()) out.push(opener.open(r));
-    return out;
-  };
-}
-
-function established() {
-  const conn = section3Client();
-  conn.connect();
-  conn.takeOutput();
-  conn.receive(concat(section3ServerRecords[0]!, section3ServerRecords[1]!));
-  expect(conn.connect()).toBe(1);
-  conn.takeOutput();
-  const events: EngineEvent[] = [];
-  conn.onEvent((e) => events.push(e));
-  return { conn, events };
-}
+import { clientAppSecret, established, openerFor, sealerFor, serverAppSecret, suite } from './traffic-fixture.ts';
 
 describe('post-handshake KeyUpdate (RFC 8446 §4.6.3)', () => {
   it('answers update_requested with its own KeyUpdate and reads data under the next key', () => {

@@ -274,3 +274,89 @@ describe('property: mutated ClientHellos', () => {
     );
   });
 });
+
+describe('RFC 8446 details of the first flight', () => {
+  it('legacy_version other than 0x0303 in a TLS 1.3 ClientHello: protocol_version (§4.1.2)', () => {
+    for (const legacyVersion of [0x0301, 0x0300, 0x0302, 0x0304]) {
+      expectAlert(feed(helloRecord({ ...clientHello(), legacyVersion })), 'protocol_version');
+    }
+  });
+
+  it('key shares of the wrong length, an empty one included, in any entry: illegal_parameter (§4.2.8)', () => {
+    const keyShareData = (entries: [number, Uint8Array][]): Uint8Array => {
+      const body = concat(...entries.map(([group, share]) => concat(Uint8Array.of(group >> 8, group & 0xff, share.length >> 8, share.length & 0xff), share)));
+      return concat(Uint8Array.of(body.length >> 8, body.length & 0xff), body);
+    };
+    const withShares = (entries: [number, Uint8Array][]): ClientHello => {
+      const ch = clientHello();
+      return { ...ch, extensions: ch.extensions.map((e) => (e.type === ExtensionType.key_share ? { type: e.type, data: keyShareData(entries) } : e)) };
+    };
+    const good = x25519Share().keyExchange;
+    expectAlert(feed(helloRecord(withShares([[NamedGroup.x25519, new Uint8Array(0)]]))), 'illegal_parameter');
+    expectAlert(feed(helloRecord(withShares([[NamedGroup.x25519, good], [NamedGroup.secp256r1, new Uint8Array(0)]]))), 'illegal_parameter');
+    expectAlert(feed(helloRecord(withShares([[NamedGroup.x25519, good], [NamedGroup.secp256r1, new Uint8Array(64).fill(4)]]))), 'illegal_parameter');
+    expectAlert(feed(helloRecord(withShares([[NamedGroup.x25519, concat(good, Uint8Array.of(0))]]))), 'illegal_parameter');
+  });
+
+  it('a plaintext alert from the client before its Finished is honoured: the server fails with it and answers nothing', () => {
+    const conn = feed(helloRecord(clientHello()));
+    expect(conn.getError()).toBe(SslError.WANT_READ);
+    conn.takeOutput(); // the server's flight
+    feed(record(ContentType.alert, Uint8Array.of(2, 40)), conn);
+    expect(conn.getError()).toBe(SslError.SSL);
+    expect((conn.error as TlsError).alertName).toBe('handshake_failure');
+    expect((conn.error as TlsError).origin).toBe('peer');
+    expect(conn.takeOutput()).toHaveLength(0);
+  });
+
+  it('any other unprotected record once keys are in place: unexpected_message', () => {
+    // (An application_data record is taken as protected: it fails to decrypt, bad_record_mac.)
+    for (const bytes of [record(ContentType.handshake, encodeHandshake(HandshakeType.finished, new Uint8Array(32)))]) {
+      const conn = feed(helloRecord(clientHello()));
+      conn.takeOutput();
+      feed(bytes, conn);
+      expect(conn.getError()).toBe(SslError.SSL);
+      expect((conn.error as TlsError).alertName).toBe('unexpected_message');
+      expect((conn.error as TlsError).origin).toBe('local');
+      expect(conn.takeOutput().length).toBeGreaterThan(0); // the (encrypted) alert
+    }
+  });
+});
+
+describe('pre-authentication limits (record/limits.ts)', () => {
+  /** A record carrying a handshake header for `type` announcing `length` bytes, and `body` bytes of it. */
+  const headerRecord = (type: number, length: number, body = 100): Uint8Array =>
+    record(ContentType.handshake, concat(Uint8Array.of(type, length >> 16, (length >> 8) & 0xff, length & 0xff), new Uint8Array(body)));
+
+  it('a message type the state does not take is refused at its header, whatever the length it announces', () => {
+    for (const type of [HandshakeType.finished, HandshakeType.certificate, HandshakeType.key_update, 99]) {
+      expectAlert(feed(headerRecord(type, 262_144)), 'unexpected_message');
+    }
+  });
+
+  it('a ClientHello announcing more than 16 KiB is refused at its header: decode_error', () => {
+    expectAlert(feed(headerRecord(HandshakeType.client_hello, 16 * 1024 + 1)), 'decode_error');
+    // At the limit, it is buffered: the server waits for the rest.
+    const conn = feed(headerRecord(HandshakeType.client_hello, 16 * 1024));
+    expect(conn.getError()).toBe(SslError.WANT_READ);
+  });
+
+  it('the limit is configurable per context', () => {
+    const roomy = new TlsServerContext({
+      certificates: [{ chain: [pki.servers.p256.certPem, pki.intermediatePem], key: pki.servers.p256.keyPem }],
+      handshakeSizeLimits: { clientHello: 32 * 1024 },
+    });
+    expect(feed(headerRecord(HandshakeType.client_hello, 32 * 1024), roomy.connection()).getError()).toBe(SslError.WANT_READ);
+    expectAlert(feed(headerRecord(HandshakeType.client_hello, 32 * 1024 + 1), roomy.connection()), 'decode_error');
+  });
+
+  it('change_cipher_spec: two are taken, a third is unexpected_message', () => {
+    const ccs = record(ContentType.change_cipher_spec, Uint8Array.of(1));
+    const conn = feed(concat(helloRecord(clientHello()), ccs, ccs));
+    expect(conn.getError()).toBe(SslError.WANT_READ);
+    conn.takeOutput();
+    feed(ccs, conn);
+    expect(conn.getError()).toBe(SslError.SSL);
+    expect((conn.error as TlsError).alertName).toBe('unexpected_message');
+  });
+});

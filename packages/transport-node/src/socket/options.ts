@@ -42,6 +42,11 @@ export interface TlsSocketOptions extends ClientContextOptions {
   readonly verifyPeer?: ClientConfig['verifyPeer'];
   /** Run TLS over this stream instead of opening a TCP connection: a connected `net.Socket` or any Duplex. */
   readonly socket?: Duplex;
+  /**
+   * Milliseconds the handshake may take before it fails with a `HandshakeTimeoutError` and the
+   * socket is destroyed (default 30000, core's `DEFAULT_HANDSHAKE_TIMEOUT_MS`; 0: none).
+   */
+  readonly handshakeTimeout?: number;
   /** Idle timeout in ms on the TCP socket ('timeout' event; the socket is not closed by it). */
   readonly timeout?: number;
   /** Keep our side writable after the peer's close_notify (default false, like `net.Socket`). */

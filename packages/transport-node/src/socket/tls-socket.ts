@@ -139,7 +139,7 @@ export class TlsSocket extends Duplex {
       this.connection.receiveError(err);
       this.destroy(this.connection.error ?? err);
     });
-    this.session = new TlsSession(this.connection, this.port);
+    this.session = new TlsSession(this.connection, this.port, options.handshakeTimeout === undefined ? {} : { handshakeTimeout: options.handshakeTimeout });
     this.handshake$ = this.session.handshake$;
     this.messages$ = this.session.messages$;
     this.keylog$ = this.session.keylog$;

@@ -9,7 +9,7 @@
 import type { ByteReader } from '../../bytes/reader.ts';
 import { ByteWriter } from '../../bytes/writer.ts';
 import { TlsError } from '../../errors/tls-error.ts';
-import { nameOf } from '../enums.ts';
+import { NamedGroup, nameOf } from '../enums.ts';
 import { checkLength, checkUint, decodeWhole, usage, writeSection } from '../internal.ts';
 
 /** One key share: the group and the public value (a copy). */
@@ -24,8 +24,37 @@ function writeEntry(w: ByteWriter, e: KeyShareEntry): void {
   w.u16(e.group).vec16(e.keyExchange);
 }
 
+/**
+ * The exact key_exchange length of the groups whose shares have a fixed size: the
+ * uncompressed points of RFC 8446 §4.2.8.2 and X25519/X448 (RFC 7748, RFC 8446 §4.2.8.2).
+ */
+const KEY_EXCHANGE_LENGTH: ReadonlyMap<number, number> = new Map([
+  [NamedGroup.secp256r1, 65],
+  [NamedGroup.secp384r1, 97],
+  [NamedGroup.secp521r1, 133],
+  [NamedGroup.x25519, 32],
+  [NamedGroup.x448, 56],
+]);
+
+/** The length a share of `group` must have, when it has a fixed one. */
+export function keyExchangeLength(group: number): number | undefined {
+  return KEY_EXCHANGE_LENGTH.get(group);
+}
+
+/**
+ * One entry. RFC 8446 §4.2.8: a share that is empty or of the wrong length for its group is
+ * `illegal_parameter` (the peer's share cannot be used), checked for every entry, not only
+ * the one we pick.
+ */
 function readEntry(r: ByteReader): KeyShareEntry {
-  return { group: r.u16(), keyExchange: r.vec16(1) };
+  const group = r.u16();
+  const keyExchange = r.vec16(0);
+  const expected = keyExchangeLength(group);
+  if (keyExchange.length === 0) throw new TlsError('illegal_parameter', `key_share: empty key_exchange for ${nameOf.namedGroup(group)}`);
+  if (expected !== undefined && keyExchange.length !== expected) {
+    throw new TlsError('illegal_parameter', `key_share: ${keyExchange.length}-byte key_exchange for ${nameOf.namedGroup(group)}, which takes ${expected}`);
+  }
+  return { group, keyExchange };
 }
 
 /** Encode the ClientHello form: the list of offered shares (may be empty, groups distinct). */
@@ -39,8 +68,8 @@ export function encodeKeyShareClientHello(entries: readonly KeyShareEntry[]): Ui
 }
 
 /**
- * Decode the ClientHello form. An empty key_exchange → `decode_error`; two shares for one
- * group → `illegal_parameter` (RFC 8446 §4.2.8). The list may be empty (the client asks for an
+ * Decode the ClientHello form. An empty key_exchange, one of the wrong length for its group,
+ * or two shares for one group → `illegal_parameter` (RFC 8446 §4.2.8). The list may be empty (the client asks for an
  * HelloRetryRequest).
  */
 export function decodeKeyShareClientHello(data: Uint8Array): KeyShareEntry[] {

@@ -49,6 +49,8 @@ export function readClientHello(hello: ClientHello): ClientHelloOffer {
   if (versionsData === undefined) throw new TlsError('protocol_version', 'client does not offer TLS 1.3 (no supported_versions)');
   const versions = decodeSupportedVersionsClientHello(versionsData);
   check(versions.includes(ProtocolVersion.TLS1_3), 'protocol_version', `client offers ${versions.map((v) => nameOf.protocolVersion(v)).join(', ')}, not TLS 1.3`);
+  // §4.1.2, Appendix D: a TLS 1.3 ClientHello carries legacy_version 0x0303.
+  check(hello.legacyVersion === ProtocolVersion.TLS1_2, 'protocol_version', `TLS 1.3 ClientHello with legacy_version ${nameOf.protocolVersion(hello.legacyVersion)}, not 0x0303`);
   // §4.1.2: exactly one compression method, null.
   check(hello.legacyCompressionMethods.length === 1 && hello.legacyCompressionMethods[0] === 0, 'illegal_parameter', 'TLS 1.3 ClientHello must offer only the null compression method');
 
