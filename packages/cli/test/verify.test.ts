@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { encodePem, loadCertificates } from '@rxtls/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +86,19 @@ describe('rxtls verify', () => {
     const r = await run(['--ca', pki.rootPath, '--chain', file('garbage.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('alert bad_certificate');
+  });
+
+  it('reports a malformed certificate inside a chain (valid PEM, broken DER) as invalid (exit 1), not as a usage error', async () => {
+    const [leaf, intermediate] = loadCertificates(readFileSync(pki.servers.p256.chainPath, 'utf8'));
+    const broken = intermediate!.slice(0, intermediate!.length - 20); // cut short: bad ASN.1
+    const flipped = intermediate!.slice();
+    flipped[4] = flipped[4]! ^ 0xff; // a wrong inner length
+    for (const bad of [broken, flipped]) {
+      const chain = file('broken-chain.pem', `${encodePem(leaf!, 'CERTIFICATE')}${encodePem(bad, 'CERTIFICATE')}`);
+      const r = await run(['--ca', pki.rootPath, '--chain', chain, '--host', 'localhost']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/FAILED: .*\(alert bad_certificate, parse\)/);
+    }
   });
 
   it.each([

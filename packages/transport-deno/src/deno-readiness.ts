@@ -1,5 +1,5 @@
-import { Observable, Subject, defer, of } from 'rxjs';
-import type { ReadinessPort } from '@rxtls/core';
+import { Observable, Subject, defer, firstValueFrom, of } from 'rxjs';
+import { limits, type ReadinessPort } from '@rxtls/core';
 import type { DenoConn } from './deno-api.ts';
 
 /** Largest single read: one read of up to this many bytes is outstanding at a time. */
@@ -34,6 +34,7 @@ export class DenoReadiness implements ReadinessPort {
   private ending = false;
   private writeClosed = false;
   private closed = false;
+  private lingering = false;
   private readonly readableSubject = new Subject<void>();
   private readonly writableSubject = new Subject<void>();
 
@@ -83,6 +84,37 @@ export class DenoReadiness implements ReadinessPort {
 
   destroy(): void {
     this.close();
+  }
+
+  /**
+   * The lingering close after a fatal alert: send the queued bytes (the alert), half-close,
+   * read and drop what still arrives, and close at the peer's end of stream or after
+   * `CLOSE_LINGER_MS`. Closing with unread input would reset the connection, which can
+   * overtake the alert.
+   */
+  closeAfterAlert(): void {
+    if (this.closed || this.lingering) return;
+    this.lingering = true;
+    const timer = setTimeout(() => this.close(), limits.CLOSE_LINGER_MS);
+    this.end();
+    void this.drain().finally(() => {
+      clearTimeout(timer);
+      this.close();
+    });
+  }
+
+  /** Read and drop until end of stream, failure or close (the read in flight, if any, is waited for first). */
+  private async drain(): Promise<void> {
+    if (this.reading) await firstValueFrom(this.readableSubject);
+    this.chunk = undefined;
+    while (!this.closed && !this.eof && this.failure === undefined) {
+      try {
+        const n = await this.conn.read(this.buffer);
+        if (n === null) this.eof = true;
+      } catch {
+        return;
+      }
+    }
   }
 
   private readReady(): boolean {

@@ -10,7 +10,7 @@ import {
   type MessageEvent,
   type NegotiatedParameters,
   type ParsedCertificate,
-  type SessionTicket,
+  type SessionTicketInfo,
   type SslError,
   type TlsConnection,
 } from '@rxtls/core';
@@ -63,7 +63,7 @@ export class TlsConn {
   /** NSS key log lines (contain secrets); subscribe before the handshake, or pass `keylog`. */
   readonly keylog$: Observable<string>;
   /** NewSessionTickets the server sent. */
-  readonly tickets$: Observable<SessionTicket>;
+  readonly tickets$: Observable<SessionTicketInfo>;
   /** What the engine waits for after each call. */
   readonly wants$: Observable<SslError>;
   /** idle → handshaking → established → closed, or failed. */

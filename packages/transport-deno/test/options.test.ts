@@ -96,6 +96,8 @@ describe('observing', () => {
       await conn.close();
       const lines = (await Deno.readTextFile(file)).trim().split('\n');
       expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0']);
+      // Secrets: readable by the owner only.
+      expect((await Deno.stat(file)).mode! & 0o777).toBe(0o600);
     } finally {
       Deno.env.delete('SSLKEYLOGFILE');
       await Deno.remove(dir, { recursive: true });

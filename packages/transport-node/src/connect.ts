@@ -17,6 +17,8 @@ export interface ConnectOptions extends ClientConfig {
   readonly context?: TlsClientContext;
   /** Record NSS key log lines on `keylog$` from the start (they contain secrets). */
   readonly keylog?: boolean;
+  /** Milliseconds the handshake may take (default 30000; 0: none); then a `HandshakeTimeoutError`. */
+  readonly handshakeTimeout?: number;
 }
 
 function openSocket(host: string, port: number): Promise<Socket> {
@@ -39,11 +41,12 @@ export async function openTlsSession(options: ConnectOptions): Promise<TlsSessio
   const context = options.context ?? new TlsClientContext(options);
   const host = options.host ?? 'localhost';
   const serverName = options.servername ?? options.host;
-  const stream = options.socket ?? (await openSocket(host, options.port ?? 443));
-  if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream as Socket).setNoDelay(options.noDelay ?? true);
+  // Before any I/O: a verifying connection without a name to check is a UsageError.
   const connection = context.connection(serverName !== undefined ? { serverName } : {});
   connection.keylogEnabled = options.keylog === true;
-  return new TlsSession(connection, new NodeReadiness(stream));
+  const stream = options.socket ?? (await openSocket(host, options.port ?? 443));
+  if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream as Socket).setNoDelay(options.noDelay ?? true);
+  return new TlsSession(connection, new NodeReadiness(stream), options.handshakeTimeout === undefined ? {} : { handshakeTimeout: options.handshakeTimeout });
 }
 
 /** Open a session and complete the handshake. */

@@ -57,6 +57,9 @@ class NodeAead implements Aead {
     private readonly cipher: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305',
     private readonly key: Uint8Array,
   ) {}
+  destroy(): void {
+    this.key.fill(0);
+  }
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
     checkNonce(nonce);
     const c = createCipheriv(this.cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: TAG_LENGTH });

@@ -5,7 +5,7 @@ import { createPrivateKey, diffieHellman, createPublicKey, generateKeyPairSync, 
 import { describe, expect, it } from 'vitest';
 import { nobleProvider, toHex, fromHex, concat, UsageError, TLS13_CIPHER_SUITES, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type KeyExchangeGroup, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
 import { nodeCryptoProvider } from '../src/node-crypto-provider.ts';
-import { EarlySecret, exportKeyingMaterial, finishedVerifyData, nextApplicationTrafficSecret, trafficKeys } from '../../core/src/crypto/key-schedule.ts';
+import { EarlySecret, exportKeyingMaterial, finishedVerifyData, nextApplicationTrafficSecret, stageSecret, trafficKeys } from '../../core/src/crypto/key-schedule.ts';
 import { hkdfExpandLabel } from '../../core/src/crypto/hkdf-label.ts';
 import { expectTlsError, flip } from '../../core/test/crypto/helpers.ts';
 import { deriveSection3, section3, section3Expected, SECTION3_NAMES } from '../../core/test/crypto/section3.ts';
@@ -272,13 +272,13 @@ describe('the key schedule on the node provider', () => {
       const sAp = ms.serverApplicationTrafficSecret0(th);
       const keys = trafficKeys(p, suite, sAp);
       return [
-        early.secret,
+        stageSecret(early),
         early.binderKey(false),
         early.binderKey(true),
         early.clientEarlyTrafficSecret(th),
-        hs.secret,
+        stageSecret(hs),
         hs.clientHandshakeTrafficSecret(th),
-        ms.secret,
+        stageSecret(ms),
         sAp,
         keys.key,
         keys.iv,

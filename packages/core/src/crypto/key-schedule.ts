@@ -10,6 +10,28 @@ import type { CipherSuiteParams } from './suites.ts';
 
 const STAGE: unique symbol = Symbol('key-schedule stage');
 
+/**
+ * Each stage's secret, kept off the object (no public field holds it): the stage's own methods
+ * read it, `wipe()` overwrites it, and {@link stageSecret} hands it to tests.
+ */
+const SECRETS = new WeakMap<object, Uint8Array>();
+
+function secretOf(stage: object): Uint8Array {
+  const secret = SECRETS.get(stage);
+  if (secret === undefined) throw new UsageError('key schedule stage without a secret');
+  return secret;
+}
+
+/** A stage's secret: for the RFC 8448 known-answer tests only (not exported by the package). */
+export function stageSecret(stage: EarlySecret | HandshakeSecret | MasterSecret): Uint8Array {
+  return secretOf(stage);
+}
+
+/** Overwrite secret bytes that are no longer needed (best effort: a JS engine may have copied them). */
+export function wipe(...secrets: (Uint8Array | undefined)[]): void {
+  for (const s of secrets) s?.fill(0);
+}
+
 function emptyHash(provider: CryptoProvider, suite: CipherSuiteParams): Uint8Array {
   return provider.createHash(suite.hash).digest();
 }
@@ -19,9 +41,19 @@ export class EarlySecret {
   private constructor(
     private readonly provider: CryptoProvider,
     private readonly suite: CipherSuiteParams,
-    /** The Early Secret itself (for key logs and tests). */
-    readonly secret: Uint8Array,
-  ) {}
+    secret: Uint8Array,
+  ) {
+    SECRETS.set(this, secret);
+  }
+
+  private get secret(): Uint8Array {
+    return secretOf(this);
+  }
+
+  /** Overwrite the Early Secret: once the handshake secret is derived it is not needed. */
+  wipe(): void {
+    wipe(SECRETS.get(this));
+  }
 
   /** Start the schedule: with a PSK (resumption or external), or with zeros when there is none. */
   static create(provider: CryptoProvider, suite: CipherSuiteParams, psk?: Uint8Array): EarlySecret {
@@ -61,10 +93,19 @@ export class HandshakeSecret {
     token: typeof STAGE,
     private readonly provider: CryptoProvider,
     private readonly suite: CipherSuiteParams,
-    /** The Handshake Secret itself (for tests). */
-    readonly secret: Uint8Array,
+    secret: Uint8Array,
   ) {
+    SECRETS.set(this, secret);
     if (token !== STAGE) throw new UsageError('HandshakeSecret comes from EarlySecret.toHandshake()');
+  }
+
+  private get secret(): Uint8Array {
+    return secretOf(this);
+  }
+
+  /** Overwrite the Handshake Secret (after the master secret and the handshake traffic secrets are derived). */
+  wipe(): void {
+    wipe(SECRETS.get(this));
   }
 
   /** client_handshake_traffic_secret = Derive-Secret(HS, "c hs traffic", ClientHello...ServerHello). */
@@ -91,10 +132,19 @@ export class MasterSecret {
     token: typeof STAGE,
     private readonly provider: CryptoProvider,
     private readonly suite: CipherSuiteParams,
-    /** The Master Secret itself (for tests). */
-    readonly secret: Uint8Array,
+    secret: Uint8Array,
   ) {
+    SECRETS.set(this, secret);
     if (token !== STAGE) throw new UsageError('MasterSecret comes from HandshakeSecret.toMaster()');
+  }
+
+  private get secret(): Uint8Array {
+    return secretOf(this);
+  }
+
+  /** Overwrite the Master Secret (after the resumption master secret is derived). */
+  wipe(): void {
+    wipe(SECRETS.get(this));
   }
 
   /** client_application_traffic_secret_0 = Derive-Secret(MS, "c ap traffic", ClientHello...server Finished). */

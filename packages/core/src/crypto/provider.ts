@@ -32,6 +32,8 @@ export interface Aead {
   readonly tagLength: number;
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
+  /** Overwrite the key material this AEAD holds; it is not used again (a KeyUpdate or the next stage replaced it). */
+  destroy?(): void;
 }
 
 /** Key exchange groups implemented by providers (NamedGroup names). */

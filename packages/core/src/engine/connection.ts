@@ -105,6 +105,11 @@ export class TlsConnection {
   ) {
     this.outbox = this.makeOutbox();
     this.role = server ? 'server' : 'client';
+    // As Go: a client that verifies certificates checks them against a name (RFC 9525 §6);
+    // without one the chain would be trusted for any host.
+    if (!server && (config as ResolvedClientConfig).verifyCertificates && (serverName === undefined || serverName === '')) {
+      throw new UsageError('a client connection that verifies certificates needs a serverName (a DNS name or an IP address), or verification turned off explicitly');
+    }
     this.sizeLimits = { ...DEFAULT_HANDSHAKE_SIZE_LIMITS, ...config.handshakeSizeLimits };
     // A client that failed before it had handshake keys can only alert in plaintext.
     this.records.acceptPlaintextAlerts = this.role === 'server';

@@ -1,7 +1,7 @@
 import { toHex } from '../bytes/util.ts';
 import { TlsError } from '../errors/tls-error.ts';
 import { ContentType } from '../codec/enums.ts';
-import { trafficKeys } from '../crypto/key-schedule.ts';
+import { trafficKeys, wipe } from '../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
 import type { Aead, CryptoProvider } from '../crypto/provider.ts';
 import type { RecordLayer } from '../record/record-layer.ts';
@@ -105,6 +105,7 @@ export class EngineEffects implements HandshakeOutbox {
   private keysFor(suite: CipherSuiteParams, secret: Uint8Array): { aead: Aead; iv: Uint8Array } {
     const { key, iv } = trafficKeys(this.host.provider, suite, secret);
     const aead = this.host.provider.createAead(suite.aead, key);
+    wipe(key); // the AEAD keeps its own copy
     return { aead, iv };
   }
 }

@@ -43,6 +43,7 @@ export type CertificateFailure =
   | 'unsupported'
   | 'empty-chain'
   | 'path-budget'
+  | 'weak-key'
   | 'rejected-by-hook';
 
 /** A certificate chain or host name check failed. */

@@ -66,6 +66,18 @@ export interface SessionTicket {
   readonly serverName: string | undefined;
 }
 
+/**
+ * What `tickets$` shows of a ticket: everything but the resumption PSK, which stays between
+ * the engine and the ticket store.
+ */
+export type SessionTicketInfo = Omit<SessionTicket, 'psk'>;
+
+/** The public view of a ticket (the PSK left out). */
+export function ticketInfo(ticket: SessionTicket): SessionTicketInfo {
+  const { psk: _secret, ...info } = ticket;
+  return info;
+}
+
 /** Everything the engine reports, in order. */
 export type EngineEvent =
   | { readonly channel: 'handshake'; readonly event: HandshakeEvent }

@@ -5,7 +5,7 @@ import { encodeHandshake } from '../codec/handshake.ts';
 import { decodeNewSessionTicket } from '../codec/messages/new-session-ticket.ts';
 import { decodeKeyUpdate, encodeKeyUpdate } from '../codec/messages/key-update.ts';
 import { decodeMaxEarlyDataSize } from '../codec/extensions/early-data.ts';
-import { nextApplicationTrafficSecret, resumptionPsk } from '../crypto/key-schedule.ts';
+import { nextApplicationTrafficSecret, resumptionPsk, wipe } from '../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { NegotiatedParameters, SessionTicket } from './events.ts';
@@ -96,6 +96,7 @@ export class Connected implements TrafficState {
     const { suite } = this.secrets;
     const peerNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.readSecret);
     out.setReadKeys(suite, peerNext);
+    wipe(this.secrets.readSecret); // the peer's old key is gone (RFC 8446 §4.6.3)
     out.keyUpdated('received');
     let next = new Connected(this.session, { ...this.secrets, readSecret: peerNext });
     if (requestUpdate === KeyUpdateRequest.update_requested && !out.keyUpdateAnswerPending()) next = next.sendKeyUpdate(false, out);
@@ -109,6 +110,7 @@ export class Connected implements TrafficState {
     out.sendHandshake(encodeHandshake(HandshakeType.key_update, encodeKeyUpdate({ requestUpdate: request })));
     const ourNext = nextApplicationTrafficSecret(this.session.config.provider, suite, this.secrets.writeSecret);
     out.setWriteKeys(suite, ourNext);
+    wipe(this.secrets.writeSecret);
     out.keyUpdated('sent');
     return new Connected(this.session, { ...this.secrets, writeSecret: ourNext });
   }

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { CLOSE_LINGER_MS } from '../record/limits.ts';
 
 /**
  * The readiness port: what a transport offers the driver, select()-style. One runtime's
@@ -20,4 +21,12 @@ export interface ReadinessPort {
   end(): void;
   /** Tear the transport down now. */
   destroy(): void;
+  /**
+   * Close after a fatal alert: send what was written (the alert), half-close, discard what
+   * still arrives for at most {@link CLOSE_LINGER_MS}, then tear down. Closing a socket whose
+   * input was not read makes the kernel reset the connection, and a reset can destroy the alert
+   * in flight; this lingering close is how the alert reaches the peer. Ports without it are
+   * destroyed instead.
+   */
+  closeAfterAlert?(): void;
 }

@@ -1,12 +1,12 @@
 import { BehaviorSubject, ReplaySubject, Subject, defer, type Observable } from 'rxjs';
 import type { TlsConnection, ConnectionPhase } from '../engine/connection.ts';
 import { SslError } from '../engine/ssl-error.ts';
-import type { HandshakeEvent, MessageEvent, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
+import { ticketInfo, type HandshakeEvent, type MessageEvent, type NegotiatedParameters, type SessionTicketInfo } from '../handshake/events.ts';
 import { drive, flushOutput } from './drive.ts';
 import type { ReadinessPort } from './readiness.ts';
 import { HandshakeTimeoutError } from '../engine/transport-error.ts';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from '../record/limits.ts';
-import { UsageError } from '../errors/tls-error.ts';
+import { TlsError, UsageError } from '../errors/tls-error.ts';
 import { startTimer } from './timers.ts';
 
 /** Options of a {@link TlsSession}. */
@@ -32,7 +32,7 @@ export class TlsSession {
   private readonly handshakeSubject = new ReplaySubject<HandshakeEvent>();
   private readonly messagesSubject = new ReplaySubject<MessageEvent>(MESSAGE_REPLAY);
   private readonly keylogSubject = new ReplaySubject<string>();
-  private readonly ticketsSubject = new ReplaySubject<SessionTicket>();
+  private readonly ticketsSubject = new ReplaySubject<SessionTicketInfo>();
   private readonly wantsSubject = new Subject<SslError>();
   private readonly phaseSubject: BehaviorSubject<ConnectionPhase>;
   private handshakeSettled = false;
@@ -60,8 +60,8 @@ export class TlsSession {
     this.connection.keylogEnabled = true;
     return this.keylogSubject.asObservable();
   });
-  /** NewSessionTickets the server sent. */
-  readonly tickets$: Observable<SessionTicket> = this.ticketsSubject.asObservable();
+  /** NewSessionTickets the server sent (without their PSK: that secret goes to the ticket store only). */
+  readonly tickets$: Observable<SessionTicketInfo> = this.ticketsSubject.asObservable();
   /** What the engine waits for after each call: WANT_READ, WANT_WRITE, WANT_ASYNC, or NONE. */
   readonly wants$: Observable<SslError> = this.wantsSubject.asObservable();
   /** idle → handshaking → established → closed, or failed. */
@@ -93,7 +93,7 @@ export class TlsSession {
           this.keylogSubject.next(e.line);
           break;
         case 'ticket':
-          this.ticketsSubject.next(e.ticket);
+          this.ticketsSubject.next(ticketInfo(e.ticket));
           break;
         case 'key-update':
           break;
@@ -167,12 +167,23 @@ export class TlsSession {
     this.port.end();
   }
 
-  /** Tear the transport down and complete the streams. */
+  /**
+   * Tear the transport down and complete the streams. After a failure we detected ourselves,
+   * whose fatal alert went to the port, the port closes gracefully instead (`closeAfterAlert`)
+   * so that the alert reaches the peer.
+   */
   destroy(): void {
     this.stopTimer?.();
     // A handshake cut short ends with the same TransportError everywhere.
     if (!this.connection.isEstablished && this.connection.error === undefined) this.connection.receiveError(new Error('connection destroyed'));
-    this.port.destroy();
+    const error = this.connection.error;
+    if (error instanceof TlsError && error.origin === 'local' && this.port.closeAfterAlert !== undefined) {
+      // The port queues what it cannot send at once; the lingering close sends it first.
+      if (this.connection.pendingOutput > 0) this.port.write(this.connection.takeOutput());
+      this.port.closeAfterAlert();
+    } else {
+      this.port.destroy();
+    }
     this.finish();
   }
 

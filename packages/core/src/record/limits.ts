@@ -134,6 +134,29 @@ export const RECORD_BYTES_PER_CALL = 128 * 1024;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /**
+ * Certificate path building (x509/verify.ts): the most signature checks one validation may
+ * spend (64: real chains with a few cross-signs need a handful; a hostile graph of same-named
+ * issuers is cut off), the most certificates in one path (10, leaf and anchor included), and
+ * the most name comparisons name constraints may cost (names × subtrees summed over the path:
+ * 65,536; a crafted chain of many SANs under many subtrees would otherwise be quadratic).
+ */
+export const DEFAULT_MAX_SIGNATURE_CHECKS = 64;
+/** See {@link DEFAULT_MAX_SIGNATURE_CHECKS}. */
+export const DEFAULT_MAX_PATH_LENGTH = 10;
+/** See {@link DEFAULT_MAX_SIGNATURE_CHECKS}. */
+export const MAX_NAME_CONSTRAINT_COMPARISONS = 65_536;
+/** The smallest RSA modulus accepted anywhere in a certificate path (CA/Browser Forum Baseline Requirements §6.1.5). */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
+/**
+ * How long a transport keeps a connection after a fatal alert, half-closed, discarding input,
+ * before it tears it down: 1 s (the lingering close of `ReadinessPort.closeAfterAlert`). Enough
+ * for the alert and the FIN to reach a peer on a sane network, short enough that a flood of bad
+ * connections does not pile up.
+ */
+export const CLOSE_LINGER_MS = 1000;
+
+/**
  * Records an AES-GCM key should protect before a KeyUpdate: 2^24.5 full-size records keeps
  * the attacker's advantage under about 2^-57 (RFC 8446 §5.5). ChaCha20-Poly1305's limit is
  * above 2^64 records, so the sequence number bound is the only one that applies to it.

@@ -28,6 +28,11 @@ abstract class RecordProtection {
     return this.seq.value;
   }
 
+  /** Overwrite the key material: these keys are replaced and will not be used again. */
+  destroy(): void {
+    this.aead.destroy?.();
+  }
+
   /** The AEAD's tag length: the bytes a record grows by, besides the type byte and padding. */
   get tagLength(): number {
     return this.aead.tagLength;

@@ -168,6 +168,7 @@ export class RecordLayer {
   /** Start decrypting incoming records with a new key (RFC 8446 §7.3); the sequence number restarts at 0. */
   setReadKeys(aead: Aead, iv: Uint8Array): void {
     if (this.readFailure) throw this.readFailure;
+    this.opener?.destroy();
     this.opener = new RecordOpener(aead, iv);
     this.readCount = 0;
   }
@@ -207,6 +208,7 @@ export class RecordLayer {
 
   /** Start protecting outgoing records with a new key (RFC 8446 §7.3); the sequence number restarts at 0. */
   setWriteKeys(aead: Aead, iv: Uint8Array): void {
+    this.sealer?.destroy();
     this.sealer = new RecordSealer(aead, iv);
     this.writeCount = 0;
   }

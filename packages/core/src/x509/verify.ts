@@ -14,6 +14,7 @@ import { parseCertificate, type ParsedCertificate } from './certificate.ts';
 import { checkHost } from './hostname.ts';
 import { nameConstraintViolation } from './name-constraints.ts';
 import { Oid } from './oids.ts';
+import { DEFAULT_MAX_PATH_LENGTH, DEFAULT_MAX_SIGNATURE_CHECKS, MAX_NAME_CONSTRAINT_COMPARISONS, MIN_RSA_MODULUS_BITS } from '../record/limits.ts';
 
 /** Options of {@link verifyCertificateChain}. */
 export interface ChainVerifyOptions {
@@ -44,10 +45,7 @@ export interface VerifiedChain {
   readonly path: readonly ParsedCertificate[];
 }
 
-/** Default work budget: enough for real chains with a few cross-signs, small against hostile graphs. */
-export const DEFAULT_MAX_SIGNATURE_CHECKS = 64;
-/** Default limit on the certificates in one path. */
-export const DEFAULT_MAX_PATH_LENGTH = 10;
+export { DEFAULT_MAX_PATH_LENGTH, DEFAULT_MAX_SIGNATURE_CHECKS };
 
 interface Candidate {
   readonly cert: ParsedCertificate;
@@ -169,14 +167,70 @@ function purposeOid(purpose: 'serverAuth' | 'clientAuth'): string {
   return purpose === 'serverAuth' ? Oid.serverAuth : Oid.clientAuth;
 }
 
+/** Bits in an unsigned big-endian integer (leading zero bytes ignored). */
+function bitLength(n: Uint8Array): number {
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  if (i === n.length) return 0;
+  return (n.length - i - 1) * 8 + (32 - Math.clz32(n[i]!));
+}
+
+/**
+ * The key rules of the CA/Browser Forum Baseline Requirements §6.1.5, on every certificate of
+ * the path, the trust anchor included: RSA of at least 2048 bits, ECDSA on P-256, P-384 or
+ * P-521, or Ed25519. Anything else is refused (an unsupported key parses to `undefined`).
+ */
+export function keyError(cert: ParsedCertificate): CertificateError | undefined {
+  const key = cert.publicKey;
+  if (key === undefined) {
+    return new CertificateError('weak-key', 'unsupported_certificate', `tls: "${cert.subject}" has a public key of an unsupported algorithm or curve (RSA >= ${MIN_RSA_MODULUS_BITS} bits, P-256, P-384, P-521 or Ed25519 are accepted)`);
+  }
+  if (key.kind === 'rsa') {
+    const bits = bitLength(key.modulus);
+    if (bits < MIN_RSA_MODULUS_BITS) return new CertificateError('weak-key', 'bad_certificate', `tls: "${cert.subject}" has a ${bits}-bit RSA key, below ${MIN_RSA_MODULUS_BITS}`);
+  }
+  return undefined;
+}
+
+/**
+ * RFC 5280 §4.2.1.10 has a cost of names × subtrees for each constrained CA; a crafted chain
+ * (thousands of SANs under thousands of subtrees) would make it quadratic. The total is
+ * counted first and refused above {@link MAX_NAME_CONSTRAINT_COMPARISONS}.
+ */
+function nameConstraintCost(path: readonly ParsedCertificate[]): number {
+  let cost = 0;
+  for (let i = 1; i < path.length; i++) {
+    const constraints = path[i]!.nameConstraints;
+    if (constraints === undefined) continue;
+    const subtrees = constraints.permitted.length + constraints.excluded.length;
+    for (let j = 0; j < i; j++) {
+      const names = path[j]!.subjectAltNames;
+      cost += subtrees * (names.dns.length + names.ip.length);
+    }
+  }
+  return cost;
+}
+
 /** RFC 5280 §6.1.3 and §6.1.4 over a complete path; the first violation, or undefined. */
 export function pathError(path: readonly ParsedCertificate[], anchorIndex: number, now: Date, purpose?: 'serverAuth' | 'clientAuth'): CertificateError | undefined {
+  const cost = nameConstraintCost(path);
+  if (cost > MAX_NAME_CONSTRAINT_COMPARISONS) {
+    return new CertificateError('name-constraints', 'bad_certificate', `tls: checking the name constraints of this path would take ${cost} comparisons (limit ${MAX_NAME_CONSTRAINT_COMPARISONS})`);
+  }
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
     const isAnchor = i === anchorIndex;
     const name = `"${cert.subject}"`;
-    if (!isAnchor && cert.unhandledCriticalExtensions.length > 0) {
+    // RFC 5280 §4.2: an unrecognised critical extension fails the certificate, a trust anchor's too.
+    if (cert.unhandledCriticalExtensions.length > 0) {
       return new CertificateError('unsupported', 'unsupported_certificate', `tls: ${name} has an unsupported critical extension ${cert.unhandledCriticalExtensions[0]}`);
+    }
+    const weak = keyError(cert);
+    if (weak !== undefined) return weak;
+    // RFC 5280 §4.2.1.3: keyCertSign only with the cA bit: a leaf claiming it is a CA in
+    // disguise. (An issuer without the cA bit fails below as not a CA.)
+    if (i === 0 && cert.keyUsage?.has('keyCertSign') === true && cert.basicConstraints?.ca !== true) {
+      return new CertificateError('key-usage', 'bad_certificate', `tls: ${name} asserts keyCertSign but is not a CA (basicConstraints)`);
     }
     if (i > 0) {
       // RFC 5280 §4.2.1.9: issuers must be CAs. A v1 trust anchor has no extensions at all.
@@ -205,8 +259,9 @@ export function pathError(path: readonly ParsedCertificate[], anchorIndex: numbe
         }
       }
     }
-    // The leaf's dates always count, even when it is itself the trust anchor.
-    if (!isAnchor || i === 0) {
+    // Every certificate's dates count, the trust anchor's too: an expired root is not used, and
+    // path building goes on to look for another path (a cross-signed one, as in 2021).
+    {
       if (now.getTime() < cert.notBefore.getTime()) {
         return new CertificateError('not-yet-valid', 'certificate_expired', `tls: ${name} is not valid before ${cert.notBefore.toISOString()}`);
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nobleProvider, keyPairFromPrivateKey } from '../../src/crypto/noble/index.ts';
-import { EarlySecret, finishedVerifyData, trafficKeys, verifyFinished } from '../../src/crypto/key-schedule.ts';
+import { EarlySecret, finishedVerifyData, trafficKeys, verifyFinished, stageSecret } from '../../src/crypto/key-schedule.ts';
 import { deriveSecret, hkdfExpandLabel } from '../../src/crypto/hkdf-label.ts';
 import { Transcript } from '../../src/crypto/transcript.ts';
 import { getCipherSuite } from '../../src/crypto/suites.ts';
@@ -57,7 +57,7 @@ describe('RFC 8448 §3 key schedule (noble provider)', () => {
 
   it('the early secret without a PSK is HKDF-Extract(0, 0) as in the trace', () => {
     expect(hex(tv('3', 'server', 'extract secret "early"', 'IKM'))).toBe('00'.repeat(32));
-    expect(hex(EarlySecret.create(nobleProvider, suite).secret)).toBe(hex(expected['early secret']));
+    expect(hex(stageSecret(EarlySecret.create(nobleProvider, suite)))).toBe(hex(expected['early secret']));
   });
 
   it.each(SECTION3_NAMES)('%s', (name) => {
@@ -172,7 +172,7 @@ describe('RFC 8448 §4 (resumed 0-RTT): PSK binder and early secrets', () => {
 
   it('the PSK from the §3 ticket is the IKM of the §4 early secret', () => {
     expect(hex(psk)).toBe(hex(tv('4', 'client', 'extract secret "early"', 'IKM')));
-    expect(hex(early.secret)).toBe(hex(tv('4', 'client', 'extract secret "early"', 'secret')));
+    expect(hex(stageSecret(early))).toBe(hex(tv('4', 'client', 'extract secret "early"', 'secret')));
   });
 
   it('binderKey(false) is the "res binder" key of the trace (and differs from "ext binder")', () => {
@@ -180,7 +180,7 @@ describe('RFC 8448 §4 (resumed 0-RTT): PSK binder and early secrets', () => {
     expect(hex(binderKey)).toBe(hex(tv('4', 'client', 'calculate PSK binder', 'PRK')));
     expect(hex(early.binderKey(true))).not.toBe(hex(binderKey));
     const emptyHash = nobleProvider.createHash('SHA-256').digest();
-    expect(hex(early.binderKey(true))).toBe(hex(deriveSecret(nobleProvider, 'SHA-256', early.secret, 'ext binder', emptyHash)));
+    expect(hex(early.binderKey(true))).toBe(hex(deriveSecret(nobleProvider, 'SHA-256', stageSecret(early), 'ext binder', emptyHash)));
   });
 
   it('the binder over the truncated ClientHello is the one in the full ClientHello', () => {
@@ -213,13 +213,13 @@ describe('RFC 8448 §4 (resumed 0-RTT): PSK binder and early secrets', () => {
     const client = keyPairFromPrivateKey('x25519', tv('4', 'client', 'create an ephemeral x25519 key pair', 'private key'));
     const shared = await client.deriveSharedSecret(tv('4', 'server', 'create an ephemeral x25519 key pair', 'public key'));
     const hs = early.toHandshake(shared);
-    expect(hex(hs.secret)).toBe(hex(tv('4', 'server', 'extract secret "handshake"', 'secret')));
+    expect(hex(stageSecret(hs))).toBe(hex(tv('4', 'server', 'extract secret "handshake"', 'secret')));
     const transcript = new Transcript(nobleProvider);
     transcript.add(fullHello);
     transcript.add(tv('4', 'server', 'construct a ServerHello', 'ServerHello'));
     transcript.selectHash('SHA-256');
     expect(hex(hs.serverHandshakeTrafficSecret(transcript.hash()))).toBe(hex(tv('4', 'server', 'derive secret "tls13 s hs traffic"', 'expanded')));
-    expect(hex(hs.toMaster().secret)).toBe(hex(tv('4', 'server', 'extract secret "master"', 'secret')));
+    expect(hex(stageSecret(hs.toMaster()))).toBe(hex(tv('4', 'server', 'extract secret "master"', 'secret')));
   });
 });
 
@@ -255,7 +255,7 @@ describe('RFC 8448 §5 (HelloRetryRequest): transcript with message_hash', () =>
     const client = keyPairFromPrivateKey('secp256r1', tv('5', 'client', 'create an ephemeral P-256 key pair', 'private key'));
     const shared = await client.deriveSharedSecret(tv('5', 'server', 'create an ephemeral P-256 key pair', 'public key'));
     const hs = EarlySecret.create(nobleProvider, hrrSuite).toHandshake(shared);
-    expect(hex(hs.secret)).toBe(hex(tv('5', 'server', 'extract secret "handshake"', 'secret')));
+    expect(hex(stageSecret(hs))).toBe(hex(tv('5', 'server', 'extract secret "handshake"', 'secret')));
     const sHs = hs.serverHandshakeTrafficSecret(helloHash);
     expect(hex(hs.clientHandshakeTrafficSecret(helloHash))).toBe(hex(tv('5', 'server', 'derive secret "tls13 c hs traffic"', 'expanded')));
     expect(hex(sHs)).toBe(hex(tv('5', 'server', 'derive secret "tls13 s hs traffic"', 'expanded')));

@@ -1,6 +1,6 @@
 // The RFC 8448 §3 (simple 1-RTT) key schedule, run on any provider, and the trace's values for
 // each derived secret. Shared by the noble tests and transport-node's node:crypto provider test.
-import { EarlySecret, finishedVerifyData, resumptionPsk, trafficKeys } from '../../src/crypto/key-schedule.ts';
+import { EarlySecret, finishedVerifyData, resumptionPsk, trafficKeys, stageSecret } from '../../src/crypto/key-schedule.ts';
 import { Transcript } from '../../src/crypto/transcript.ts';
 import { getCipherSuite, type CipherSuiteParams } from '../../src/crypto/suites.ts';
 import { CipherSuite, HandshakeType } from '../../src/codec/enums.ts';
@@ -93,12 +93,12 @@ export function deriveSection3(provider: CryptoProvider, sharedSecret: Uint8Arra
   const sApKeys = trafficKeys(provider, suite, sAp);
   const cApKeys = trafficKeys(provider, suite, cAp);
   return {
-    'early secret': early.secret,
-    'handshake secret': handshake.secret,
+    'early secret': stageSecret(early),
+    'handshake secret': stageSecret(handshake),
     'hello transcript hash': helloHash,
     'c hs traffic': cHs,
     's hs traffic': sHs,
-    'master secret': master.secret,
+    'master secret': stageSecret(master),
     'server Finished': serverFinished,
     'server Finished transcript hash': serverFinishedHash,
     'c ap traffic': cAp,

@@ -65,7 +65,8 @@ export const der = {
 
 // ---- keys ----
 
-export type KeyType = 'p256' | 'p384' | 'ed25519' | 'rsa2048';
+/** rsa1024 and secp256k1 exist to be refused (weak or unsupported keys). */
+export type KeyType = 'p256' | 'p384' | 'ed25519' | 'rsa2048' | 'rsa1024' | 'secp256k1';
 
 export interface KeyPair {
   readonly type: KeyType;
@@ -82,7 +83,9 @@ export function makeKey(type: KeyType = 'p256'): KeyPair {
         ? generateKeyPairSync('ec', { namedCurve: 'P-384' })
         : type === 'ed25519'
           ? generateKeyPairSync('ed25519')
-          : generateKeyPairSync('rsa', { modulusLength: 2048 });
+          : type === 'secp256k1'
+            ? generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+            : generateKeyPairSync('rsa', { modulusLength: type === 'rsa1024' ? 1024 : 2048 });
   return { type, privateKey: pair.privateKey, publicKey: pair.publicKey };
 }
 
@@ -160,12 +163,14 @@ function spkiOf(key: KeyPair): Uint8Array {
 function signatureAlgorithm(key: KeyPair): { id: Uint8Array; hash: string | null } {
   switch (key.type) {
     case 'p256':
+    case 'secp256k1':
       return { id: der.seq(der.oid('1.2.840.10045.4.3.2')), hash: 'sha256' };
     case 'p384':
       return { id: der.seq(der.oid('1.2.840.10045.4.3.3')), hash: 'sha384' };
     case 'ed25519':
       return { id: der.seq(der.oid('1.3.101.112')), hash: null };
     case 'rsa2048':
+    case 'rsa1024':
       return { id: der.seq(der.oid('1.2.840.113549.1.1.11'), der.null()), hash: 'sha256' };
   }
 }

@@ -308,3 +308,84 @@ describe('hostile certificate graphs', () => {
     expect(e.failure).toBe('path-length');
   });
 });
+
+describe('stricter defaults (CA/Browser Forum profile, RFC 5280)', () => {
+  const root = makeRoot('SD Root');
+  const inter = makeIntermediate(root, 'SD Intermediate');
+  const opts: ChainVerifyOptions = { trustAnchors: [root.der], provider, purpose: 'serverAuth', host: 'localhost' };
+
+  it('RSA keys under 2048 bits are refused anywhere in the path: leaf, intermediate, trust anchor', async () => {
+    const weakLeaf = await failureOf([makeLeaf(inter, { key: makeKey('rsa1024') }), inter.der], opts);
+    expect([weakLeaf.failure, weakLeaf.alertName]).toEqual(['weak-key', 'bad_certificate']);
+    expect(weakLeaf.message).toMatch(/1024-bit RSA key/);
+    const weakInter = makeIntermediate(root, 'SD Weak Intermediate', { key: makeKey('rsa1024') });
+    expect((await failureOf([makeLeaf(weakInter), weakInter.der], opts)).failure).toBe('weak-key');
+    const weakRoot = makeRoot('SD Weak Root', { key: makeKey('rsa1024') });
+    const under = makeIntermediate(weakRoot, 'SD Under Weak Root');
+    expect((await failureOf([makeLeaf(under), under.der], { ...opts, trustAnchors: [weakRoot.der] })).failure).toBe('weak-key');
+    // 2048 bits is fine.
+    await verifyCertificateChain([makeLeaf(inter, { key: makeKey('rsa2048') }), inter.der], opts);
+  });
+
+  it('curves other than P-256, P-384, P-521 and Ed25519 are refused, on the leaf and on the trust anchor', async () => {
+    const k1Leaf = await failureOf([makeLeaf(inter, { key: makeKey('secp256k1') }), inter.der], opts);
+    expect([k1Leaf.failure, k1Leaf.alertName]).toEqual(['weak-key', 'unsupported_certificate']);
+    const k1Root = makeRoot('SD secp256k1 Root', { key: makeKey('secp256k1') });
+    // The anchor's key is what verifies the intermediate: refused before any signature is checked.
+    const under = makeIntermediate(k1Root, 'SD Under k1 Root');
+    const e = await failureOf([makeLeaf(under), under.der], { ...opts, trustAnchors: [k1Root.der] });
+    expect([e.failure, e.alertName]).toEqual(['unsupported', 'unsupported_certificate']);
+    expect(e.message).toMatch(/SD secp256k1 Root.*unsupported public key/);
+  });
+
+  it('an unknown critical extension fails the path, on the trust anchor too', async () => {
+    const critical = { oid: '1.3.6.1.4.1.99999.1', critical: true, value: der.null() };
+    const e1 = await failureOf([makeLeaf(inter, { extraExtensions: [critical] }), inter.der], opts);
+    expect([e1.failure, e1.alertName]).toEqual(['unsupported', 'unsupported_certificate']);
+    const strictRoot = makeRoot('SD Critical Root', { extraExtensions: [critical] });
+    const under = makeIntermediate(strictRoot, 'SD Under Critical Root');
+    const e2 = await failureOf([makeLeaf(under), under.der], { ...opts, trustAnchors: [strictRoot.der] });
+    expect(e2.failure).toBe('unsupported');
+    expect(e2.message).toMatch(/SD Critical Root/);
+    // Not critical: ignored.
+    const lenientRoot = makeRoot('SD Lenient Root', { extraExtensions: [{ ...critical, critical: false }] });
+    const under2 = makeIntermediate(lenientRoot, 'SD Under Lenient Root');
+    await verifyCertificateChain([makeLeaf(under2), under2.der], { ...opts, trustAnchors: [lenientRoot.der] });
+  });
+
+  it('an expired trust anchor is not used, and path building finds the cross-signed path (the 2021 root expiry)', async () => {
+    // Old root "SD X Root" (expired) and new root "SD New Root". The intermediate is issued by
+    // the name "SD X Root"; a cross-certificate of the same name and key, signed by the new
+    // root, is sent along (as servers did with ISRG Root X1 cross-signed by DST Root CA X3).
+    const xKey = makeKey('p256');
+    const oldRoot = makeRoot('SD X Root', { key: xKey, notBefore: new Date('2000-01-01T00:00:00Z'), notAfter: new Date('2021-09-30T14:01:15Z') });
+    const newRoot = makeRoot('SD New Root');
+    const cross = makeCert({ subject: { cn: 'SD X Root' }, key: xKey, issuer: newRoot, ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
+    const intermediate = makeIntermediate(oldRoot, 'SD Issuing CA');
+    const leaf = makeLeaf(intermediate);
+    const chain = await verifyCertificateChain([leaf, intermediate.der, cross], { ...opts, trustAnchors: [oldRoot.der, newRoot.der] });
+    expect(subjects(chain)).toEqual(['CN=localhost', 'CN=SD Issuing CA', 'CN=SD X Root', 'CN=SD New Root']);
+    // With only the expired root trusted there is no path: the anchor's dates count.
+    const e = await failureOf([leaf, intermediate.der, cross], { ...opts, trustAnchors: [oldRoot.der] });
+    expect(e.failure).toBe('expired');
+    expect(e.message).toMatch(/SD X Root/);
+  });
+
+  it('a leaf asserting keyCertSign without being a CA fails', async () => {
+    const e = await failureOf([makeLeaf(inter, { keyUsage: ['digitalSignature', 'keyCertSign'] }), inter.der], opts);
+    expect([e.failure, e.alertName]).toEqual(['key-usage', 'bad_certificate']);
+    expect(e.message).toMatch(/keyCertSign/);
+  });
+
+  it('name constraints: the work is bounded (names × subtrees), a crafted chain is refused before any comparison', async () => {
+    const permittedDns = Array.from({ length: 300 }, (_, i) => `p${i}.example`);
+    const constrained = makeIntermediate(root, 'SD Many Subtrees', { nameConstraints: { permittedDns } });
+    const dns = Array.from({ length: 300 }, (_, i) => `h${i}.p${i}.example`);
+    const e = await failureOf([makeLeaf(constrained, { dns: ['localhost', ...dns] }), constrained.der], { trustAnchors: [root.der], provider, purpose: 'serverAuth' });
+    expect(e.failure).toBe('name-constraints');
+    expect(e.message).toMatch(/\d+ comparisons \(limit 65536\)/);
+    // A realistic constrained chain is checked as before.
+    const small = makeIntermediate(root, 'SD Few Subtrees', { nameConstraints: { permittedDns: ['example', 'localhost'] } });
+    await verifyCertificateChain([makeLeaf(small, { dns: ['localhost', 'a.example'] }), small.der], opts);
+  });
+});

@@ -66,6 +66,7 @@ export interface DenoTestApi {
   readLinkSync(path: string): string;
   readTextFileSync(path: string): string;
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  stat(path: string): Promise<{ mode: number | null }>;
   readonly internal: symbol;
 }
 

@@ -48,6 +48,8 @@ export function authorizationCode(error: CertificateError): string {
       return 'INVALID_PURPOSE';
     case 'name-constraints':
       return 'PERMITTED_SUBTREE_VIOLATION';
+    case 'weak-key':
+      return 'EE_KEY_TOO_SMALL';
     case 'hostname-mismatch':
       return 'ERR_TLS_CERT_ALTNAME_INVALID';
     case 'parse':

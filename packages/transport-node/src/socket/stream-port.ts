@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { Observable } from 'rxjs';
-import type { ReadinessPort } from '@rxtls/core';
+import { limits, type ReadinessPort } from '@rxtls/core';
 
 /**
  * The readiness port over any Node Duplex (a `net.Socket` or not), like `NodeReadiness`, plus
@@ -56,6 +56,28 @@ export class StreamPort implements ReadinessPort {
 
   destroy(): void {
     this.stream.destroy();
+  }
+
+  /**
+   * The lingering close after a fatal alert: end the write side once what was written has
+   * gone out (FIN after the alert), read and drop whatever still arrives, and destroy at the
+   * peer's end of stream or after `CLOSE_LINGER_MS`. Destroying with unread input would send
+   * a reset that can overtake the alert.
+   */
+  closeAfterAlert(): void {
+    const stream = this.stream;
+    if (stream.destroyed) return;
+    const done = (): void => {
+      clearTimeout(timer);
+      stream.destroy();
+    };
+    const timer = setTimeout(done, limits.CLOSE_LINGER_MS);
+    timer.unref?.();
+    stream.once('end', done);
+    stream.once('close', () => clearTimeout(timer));
+    stream.on('data', () => undefined); // discard: the connection is over
+    stream.resume();
+    if (!stream.writableEnded) stream.end();
   }
 
   /** Remove the listeners this port added (waits in progress end with the stream's 'close'). */

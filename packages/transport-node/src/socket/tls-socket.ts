@@ -428,7 +428,8 @@ export class TlsSocket extends Duplex {
    */
   private watchKeylog(option: TlsSocketOptions['keylog']): void {
     const file = option === true ? process.env['SSLKEYLOGFILE'] : undefined;
-    const sink = typeof option === 'function' ? option : file ? (line: string) => appendFileSync(file, `${line}\n`) : undefined;
+    // Created 0600: the lines are secrets.
+    const sink = typeof option === 'function' ? option : file ? (line: string) => appendFileSync(file, `${line}\n`, { mode: 0o600 }) : undefined;
     let started = false;
     const start = (): void => {
       if (started) return;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,22 @@ describe('TlsSocket ↔ openssl s_server', () => {
 });
 
 describe('TlsSocket ↔ node:tls / node:https', () => {
+  it('keylog: true appends the lines to SSLKEYLOGFILE, a file created with mode 0600', async () => {
+    const server = await startNodeTlsServer(pki, (s) => s.pipe(s));
+    const file = join(mkdtempSync(join(tmpdir(), 'rxtls-keylog-')), 'keys.log');
+    process.env['SSLKEYLOGFILE'] = file;
+    try {
+      const socket = connect({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.rootPem, keylog: true });
+      await socket.established;
+      socket.destroy();
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(5);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      delete process.env['SSLKEYLOGFILE'];
+      await server.close();
+    }
+  });
+
   it('echo through a node:tls server, both ways, with ALPN and the observables', async () => {
     const server = await startNodeTlsServer(pki, (s) => s.pipe(s), { ALPNProtocols: ['rxtls-echo'] });
     try {

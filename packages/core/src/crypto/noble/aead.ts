@@ -30,6 +30,10 @@ class NobleAead implements Aead {
     return this.construct(this.key, nonce, aad).encrypt(plaintext);
   }
 
+  destroy(): void {
+    this.key.fill(0);
+  }
+
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null {
     this.checkNonce(nonce);
     if (ciphertextAndTag.length < TAG_LENGTH) return null;

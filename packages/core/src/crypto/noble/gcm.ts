@@ -21,6 +21,12 @@ class ReusableGhash extends GHASH {
   private static readonly ENTRIES = 16;
   private readonly table: Uint32Array;
 
+  /** Overwrite the table built from H (and noble's own state). */
+  override destroy(): void {
+    this.table.fill(0);
+    super.destroy();
+  }
+
   constructor(key: Uint8Array) {
     super(key, RECORD_SIZE_HINT);
     const entries = this.t;
@@ -106,6 +112,12 @@ export class AesGcm implements Aead {
     const h = new Uint8Array(16);
     unsafe.ctr32(this.xk, false, new Uint8Array(16), h, h);
     this.ghash = new ReusableGhash(h);
+  }
+
+  /** Overwrite the expanded key and the GHASH table (the key H is derived from the key). */
+  destroy(): void {
+    this.xk.fill(0);
+    this.ghash.destroy();
   }
 
   /** J0 = nonce || 0^31 || 1 for a 96-bit nonce; returns E_K(J0) and leaves `counter` at inc32(J0). */

@@ -4,7 +4,7 @@ import { HandshakeType, ProtocolVersion, nameOf } from '../../codec/enums.ts';
 import { encodeHandshake } from '../../codec/handshake.ts';
 import { decodeFinished, encodeFinished } from '../../codec/messages/finished.ts';
 import { encodeCertificate } from '../../codec/messages/certificate.ts';
-import { finishedVerifyData } from '../../crypto/key-schedule.ts';
+import { finishedVerifyData, wipe } from '../../crypto/key-schedule.ts';
 import { after, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
 import type { MaybePromise } from '../../crypto/provider.ts';
 import type { MasterSecret } from '../../crypto/key-schedule.ts';
@@ -37,6 +37,7 @@ export class ExpectFinished {
 
     // RFC 8446 §7.1: application secrets from the transcript through server Finished.
     const master = handshakeSecret.toMaster();
+    handshakeSecret.wipe();
     const th = transcript.hash();
     const clientAppSecret = master.clientApplicationTrafficSecret0(th);
     const serverAppSecret = master.serverApplicationTrafficSecret0(th);
@@ -55,6 +56,8 @@ export class ExpectFinished {
       transcript.add(clientFinished);
       o.sendHandshake(clientFinished);
       o.setWriteKeys(suite, clientAppSecret);
+      // The handshake traffic secrets have done their work (RFC 8446 §7.1).
+      wipe(this.negotiated.clientHandshakeTrafficSecret, this.negotiated.serverHandshakeTrafficSecret);
       o.step({ type: 'client-finished-sent' });
       return this.established(master, clientAppSecret, serverAppSecret, exporterSecret, o);
     };
@@ -75,6 +78,7 @@ export class ExpectFinished {
     const { config, transcript } = this.session;
     const { suite } = this.negotiated;
     const resumptionMasterSecret = master.resumptionMasterSecret(transcript.hash());
+    master.wipe();
     const parameters: NegotiatedParameters = {
       version: nameOf.protocolVersion(ProtocolVersion.TLS1_3),
       cipherSuite: suite.name,

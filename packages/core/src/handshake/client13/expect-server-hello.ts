@@ -7,7 +7,7 @@ import { decodeSupportedVersionsServerHello } from '../../codec/extensions/suppo
 import { decodeKeyShareHelloRetryRequest, decodeKeyShareServerHello } from '../../codec/extensions/key-share.ts';
 import { decodeCookie } from '../../codec/extensions/cookie.ts';
 import { getCipherSuite, type CipherSuiteParams } from '../../crypto/suites.ts';
-import { EarlySecret } from '../../crypto/key-schedule.ts';
+import { EarlySecret, wipe } from '../../crypto/key-schedule.ts';
 import type { KeyExchangeGroup, KeyExchangeKeyPair } from '../../crypto/provider.ts';
 import { after, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
 import { clientHelloMessage, type OfferedTicket } from './client-hello.ts';
@@ -159,7 +159,10 @@ export class ExpectServerHello {
 
     return after(ours.deriveSharedSecret(entry.keyExchange), out, (shared, o) => {
       // RFC 8446 §7.1: the Early Secret is HKDF-Extract(0, PSK), or (0, 0) without a PSK.
-      const handshakeSecret = EarlySecret.create(config.provider, suite, psk).toHandshake(shared);
+      const early = EarlySecret.create(config.provider, suite, psk);
+      const handshakeSecret = early.toHandshake(shared);
+      early.wipe();
+      wipe(shared);
       const th = transcript.hash();
       const clientSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
       const serverSecret = handshakeSecret.serverHandshakeTrafficSecret(th);

@@ -2,7 +2,7 @@ import { check } from '../../errors/tls-error.ts';
 import { constantTimeEqual } from '../../bytes/util.ts';
 import { HandshakeType } from '../../codec/enums.ts';
 import { decodeFinished } from '../../codec/messages/finished.ts';
-import { finishedVerifyData, type MasterSecret } from '../../crypto/key-schedule.ts';
+import { finishedVerifyData, wipe, type MasterSecret } from '../../crypto/key-schedule.ts';
 import type { NegotiatedParameters } from '../events.ts';
 import type { HandshakeOutbox, HandshakeState, ReceivedMessage } from '../outbox.ts';
 import { Connected } from '../traffic.ts';
@@ -37,6 +37,8 @@ export class ExpectClientFinished implements HandshakeState {
     check(constantTimeEqual(expected, finished.verifyData), 'decrypt_error', 'client Finished does not verify');
     transcript.add(msg.raw);
     const resumptionMasterSecret = this.keys.master.resumptionMasterSecret(transcript.hash());
+    this.keys.master.wipe();
+    wipe(this.keys.clientHandshakeTrafficSecret);
     out.setReadKeys(suite, this.keys.clientApplicationTrafficSecret);
     out.setAcceptCompatibilityCcs(false);
     out.step({ type: 'client-finished' });

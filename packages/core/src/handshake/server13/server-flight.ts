@@ -13,7 +13,7 @@ import { encodePreSharedKeyServerHello } from '../../codec/extensions/pre-shared
 import { check } from '../../errors/tls-error.ts';
 import { encodeSelectedProtocol } from '../../codec/extensions/alpn.ts';
 import { encodeRecordSizeLimit } from '../../codec/extensions/record-size-limit.ts';
-import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../../crypto/key-schedule.ts';
+import { EarlySecret, finishedVerifyData, type HandshakeSecret, wipe } from '../../crypto/key-schedule.ts';
 import { certificateVerifyInput, signatureAlgorithmFor } from '../../crypto/signature-schemes.ts';
 import type { CipherSuiteParams } from '../../crypto/suites.ts';
 import type { KeyExchangeKeyPair } from '../../crypto/provider.ts';
@@ -112,7 +112,12 @@ function sendServerHello(ctx: ServerHandshakeContext, keyPair: KeyExchangeKeyPai
   if (ctx.offer.hello.legacySessionId.length > 0 && !ctx.sentCompatibilityCcs) out.sendChangeCipherSpec();
   out.step({ type: 'server-hello-sent', cipherSuite: ctx.suite.name, group: keyPair.group, ...(ctx.psk !== undefined ? { resumed: true } : {}) });
   const early = ctx.psk?.earlySecret ?? EarlySecret.create(ctx.config.provider, ctx.suite);
-  return (shared) => early.toHandshake(shared);
+  return (shared) => {
+    const handshakeSecret = early.toHandshake(shared);
+    early.wipe();
+    wipe(shared);
+    return handshakeSecret;
+  };
 }
 
 interface HandshakeKeys {
@@ -172,6 +177,8 @@ function sendServerFinished(ctx: ServerHandshakeContext, keys: HandshakeKeys, ne
   out.sendHandshake(finished);
   out.step({ type: 'server-finished-sent' });
   const master = keys.handshakeSecret.toMaster();
+  keys.handshakeSecret.wipe();
+  wipe(keys.serverHandshakeTrafficSecret); // our Finished is made
   const th = ctx.transcript.hash();
   const clientAppSecret = master.clientApplicationTrafficSecret0(th);
   const serverAppSecret = master.serverApplicationTrafficSecret0(th);
