@@ -22,7 +22,7 @@ if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== 'function') {
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'packages/*/fuzz/**/*.test.ts', 'examples/**/*.test.ts'],
     // transport-deno's tests run under Deno (packages/transport-deno/vitest.config.ts).
     exclude: ['**/node_modules/**', 'packages/transport-deno/**'],
     testTimeout: 60_000,

@@ -1,0 +1,40 @@
+// Test credentials of the fuzz targets (P-256, valid until 2126): a root and a server
+// certificate for "localhost" under it. Made with openssl for the fuzzers only; embedded as text
+// so that the bundled targets need no files.
+
+/** The trust anchor of the fuzz targets. */
+export const ROOT_PEM = `-----BEGIN CERTIFICATE-----
+MIIBmjCCAUGgAwIBAgIUX0uY/agxn8JDBv+F21aOuq4e8CswCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPcnh0bHMgZnV6eiByb290MCAXDTI2MTIwNzEyMTg0MloYDzIx
+MjYxMTEzMTIxODQyWjAaMRgwFgYDVQQDDA9yeHRscyBmdXp6IHJvb3QwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAARI67TRIE8qbd5wKBVs54lV9kRa7G6mWIZemNhW
+8IsMAlg0wXaZY6OlpevmsR91h0ZuJd2gEnRbCGGTDusa7ZMjo2MwYTAdBgNVHQ4E
+FgQUTB6ySxI7Z3aC+dMGzcqCxH30AAYwHwYDVR0jBBgwFoAUTB6ySxI7Z3aC+dMG
+zcqCxH30AAYwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI
+zj0EAwIDRwAwRAIgd1rWlhUwGX/SRLgAKwQ0BP9ngIWo7eWo4SWWjNc4diYCIFUX
+y9jdsD/eMDaiGSTCGj6IwFqiphP+BSJFXqxW+OgB
+-----END CERTIFICATE-----
+`;
+
+/** The server certificate (CN=localhost, SAN DNS:localhost, IP:127.0.0.1), issued by the root. */
+export const SERVER_CERT_PEM = `-----BEGIN CERTIFICATE-----
+MIIBxDCCAWugAwIBAgIUd8SqcWY/CcqEjjiJSk8UMrvS/XMwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPcnh0bHMgZnV6eiByb290MCAXDTI2MTIwNzEyMTg0MloYDzIx
+MjYxMTEzMTIxODQyWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIB
+BggqhkjOPQMBBwNCAAQUXKobyBY+0w3UWWkyh6F3u+5ODSmU7KFairAuPZSPjJc6
+a63gZklZ5z6vKsp23BWQs9aa9SSuSxslJvtk3AC/o4GSMIGPMAwGA1UdEwEB/wQC
+MAAwDgYDVR0PAQH/BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUFBwMBMBoGA1UdEQQT
+MBGCCWxvY2FsaG9zdIcEfwAAATAdBgNVHQ4EFgQUGMSNnUQVz6TDEwvDKM7yz44u
+WDswHwYDVR0jBBgwFoAUTB6ySxI7Z3aC+dMGzcqCxH30AAYwCgYIKoZIzj0EAwID
+RwAwRAIgf+yepxrvWw6IM0hghMIXN9+zIE2/NVxPjmxujYC4aokCIALSonTPFySC
+WfDGqtOCVF9XDBaOPQ4XlXne8gp/AhZQ
+-----END CERTIFICATE-----
+`;
+
+/** The server's private key, PKCS#8. */
+export const SERVER_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgZPdP5/4lg5+oGWnw
+81PzFvEvvAuhn5CuIkXSbs8uBpehRANCAAQUXKobyBY+0w3UWWkyh6F3u+5ODSmU
+7KFairAuPZSPjJc6a63gZklZ5z6vKsp23BWQs9aa9SSuSxslJvtk3AC/
+-----END PRIVATE KEY-----
+`;
