@@ -3,7 +3,7 @@
 // wrapping an existing connection, write ordering, and misuse that must not end a connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
-import { CertificateError, MemoryTicketStore, TlsError, UsageError, type MessageEvent } from '@rxtls/core';
+import { CertificateError, HandshakeTimeoutError, MemoryTicketStore, TlsError, UsageError, type MessageEvent } from '@rxtls/core';
 import { connect, listen, type TlsListener } from '../src/index.ts';
 import { concat, echo, readAll, readExactly, str, text } from './support/bytes.ts';
 import { Deno, portOf } from './support/deno.ts';
@@ -28,6 +28,36 @@ afterAll(async () => {
 });
 
 const base = (port: number) => ({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+
+describe('handshake timeouts', () => {
+  it('a client whose server accepts TCP and says nothing fails with HandshakeTimeoutError; so does a server whose client stays silent', async () => {
+    const silent = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+    const held: { close(): void }[] = [];
+    void (async () => {
+      for await (const c of silent as unknown as AsyncIterable<{ close(): void }>) held.push(c);
+    })().catch(() => undefined);
+    try {
+      const err = await connect({ ...base(portOf(silent.addr)), handshakeTimeout: 200 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HandshakeTimeoutError);
+      expect((err as HandshakeTimeoutError).timeoutMs).toBe(200);
+    } finally {
+      for (const c of held) c.close();
+      silent.close();
+    }
+    const failures: Error[] = [];
+    const server = listen({ hostname: '127.0.0.1', port: 0, cert: [pki.servers.p256.certPem, pki.intermediatePem], key: pki.servers.p256.keyPem, handshakeTimeout: 200, onTlsClientError: (e) => failures.push(e) }, echo);
+    const quiet = await Deno.connect({ hostname: '127.0.0.1', port: portOf(server.addr) });
+    try {
+      for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(failures[0]).toBeInstanceOf(HandshakeTimeoutError);
+    } finally {
+      quiet.close();
+      server.close();
+      server.closeAllConnections();
+      await server.finished;
+    }
+  });
+});
 
 describe('trust and verification', () => {
   it('no `ca`: a UsageError that says why (Deno lists no roots) before any socket opens', async () => {

@@ -1,6 +1,6 @@
 // createServer(): server-role TlsSockets, against rxtls's own client and node:tls.
 import { once } from 'node:events';
-import { connect as netConnect, type AddressInfo } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,22 @@ describe('createServer with node:tls', () => {
     await closed(socket);
     expect(server.tlsSockets.size).toBe(0);
     raw.destroy();
+  });
+
+  it('a client whose server accepts TCP and says nothing fails after its handshakeTimeout (HandshakeTimeoutError)', async () => {
+    const silent = createNetServer((s) => s.on('error', () => undefined)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const client = connect({ host: '127.0.0.1', port: (silent.address() as AddressInfo).port, servername: 'localhost', ca: pki.rootPem, handshakeTimeout: 150 });
+      client.on('error', () => undefined);
+      const err = await client.established.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HandshakeTimeoutError);
+      expect((err as HandshakeTimeoutError).code).toBe('ETIMEDOUT');
+      await closed(client);
+      expect(client.destroyed).toBe(true);
+    } finally {
+      silent.close();
+    }
   });
 
   it('rejects a bad option set at creation', () => {

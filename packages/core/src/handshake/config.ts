@@ -200,8 +200,8 @@ export function resolveClientConfig(
 }
 
 /** The defaults with the given sizes in place; each must be an integer in 1 KiB..2^24 − 1 (the field's range, RFC 8446 §4). */
-export function resolveHandshakeSizeLimits(given: Partial<HandshakeSizeLimits> | undefined): HandshakeSizeLimits {
-  const limits = { ...DEFAULT_HANDSHAKE_SIZE_LIMITS, ...given };
+export function resolveHandshakeSizeLimits(given: Partial<HandshakeSizeLimits> | undefined, defaults: HandshakeSizeLimits = DEFAULT_HANDSHAKE_SIZE_LIMITS): HandshakeSizeLimits {
+  const limits = { ...defaults, ...given };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isInteger(value) || value < 1024 || value > 0xffffff) throw new UsageError(`handshakeSizeLimits.${name} must be an integer in 1024..16777215`);
   }

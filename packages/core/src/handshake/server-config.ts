@@ -6,7 +6,7 @@ import type { ParsedCertificate } from '../x509/certificate.ts';
 import { CertificateCache } from '../x509/cache.ts';
 import { TicketKeys, type TicketProtector } from './tickets/ticket-keys.ts';
 import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, resolveHandshakeSizeLimits, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
-import type { HandshakeSizeLimits } from '../record/limits.ts';
+import { DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS, type HandshakeSizeLimits } from '../record/limits.ts';
 
 /** One certificate chain and its private key. */
 export interface ServerCertificate {
@@ -170,7 +170,7 @@ export function resolveServerConfig(
     signatureSchemes: names(config.signatureSchemes, DEFAULT_SERVER_SIGNATURE_SCHEMES, SignatureScheme, 'signatureSchemes'),
     recordSizeLimit,
     outgoingBufferLimit: config.outgoingBufferLimit ?? 128 * 1024,
-    handshakeSizeLimits: resolveHandshakeSizeLimits(config.handshakeSizeLimits),
+    handshakeSizeLimits: resolveHandshakeSizeLimits(config.handshakeSizeLimits, DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS),
     clock: config.clock ?? defaultClock,
     now: config.now ?? (() => new Date()),
     ticketKeys: config.ticketKeys ?? new TicketKeys(),

@@ -65,6 +65,24 @@ export const DEFAULT_HANDSHAKE_SIZE_LIMITS: HandshakeSizeLimits = {
   other: 16 * 1024,
 };
 
+/**
+ * A server's defaults. A client's Certificate arrives before the client is authenticated, so a
+ * server takes at most 47 KiB of it (a client chain is a few KiB): with one record being
+ * deframed besides, what an unauthenticated connection can make a server hold stays within
+ * {@link PREAUTH_BUFFER_TARGET}.
+ */
+export const DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS: HandshakeSizeLimits = {
+  ...DEFAULT_HANDSHAKE_SIZE_LIMITS,
+  certificate: 47 * 1024,
+};
+
+/**
+ * What a server holds for a connection whose peer is not authenticated yet, at most: one
+ * handshake message under its limit (ClientHello 16 KiB; a client Certificate 47 KiB) plus one
+ * record being deframed (5 + 2^14 + 256 bytes): 64 KiB.
+ */
+export const PREAUTH_BUFFER_TARGET = 64 * 1024;
+
 /** The size limit that applies to a handshake message of `type`. */
 export function handshakeSizeLimit(type: number, limits: HandshakeSizeLimits): number {
   switch (type) {

@@ -360,3 +360,14 @@ describe('pre-authentication limits (record/limits.ts)', () => {
     expect((conn.error as TlsError).alertName).toBe('unexpected_message');
   });
 });
+
+describe('a server holds little for an unauthenticated client', () => {
+  it('its defaults keep one message and one record under 64 KiB (a client Certificate: 47 KiB)', async () => {
+    const { DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS, PREAUTH_BUFFER_TARGET, MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } = await import('../../src/record/limits.ts');
+    // What a server takes before the client's Finished: ClientHello, Certificate, and the others (CertificateVerify, Finished).
+    const { clientHello, certificate, other } = DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS;
+    const largest = Math.max(clientHello, certificate, other);
+    expect(largest + 4 + RECORD_HEADER_LENGTH + MAX_CIPHERTEXT).toBeLessThanOrEqual(PREAUTH_BUFFER_TARGET);
+    expect(defaultServer.config.handshakeSizeLimits.certificate).toBe(47 * 1024);
+  });
+});

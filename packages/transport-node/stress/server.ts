@@ -1,0 +1,107 @@
+/**
+ * The server under attack, in its own process so that its event loop, CPU time and memory
+ * are its own: `rxtls` (transport-node's createServer) or `node` (node:tls), both echoing,
+ * both with the same certificate and handshake timeout. Driven over IPC by stress.ts:
+ *   { cmd: 'reset' }   start a measurement (event-loop delay histogram, CPU, RSS after a GC)
+ *   { cmd: 'report' }  → Report
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createServer as createNodeTlsServer, type TLSSocket } from 'node:tls';
+import type { AddressInfo, Server } from 'node:net';
+import { TlsError, HandshakeTimeoutError } from '@rxtls/core';
+import { createServer } from '../src/index.ts';
+import { getTestPki } from '../../core/test/support/pki.ts';
+
+/** What the server tells stress.ts. */
+export interface Report {
+  /** The longest the event loop was held, in ms (monitorEventLoopDelay max less its 10 ms resolution). */
+  readonly stallMs: number;
+  readonly cpuMs: number;
+  readonly rssBytes: number;
+  readonly rssAtResetBytes: number;
+  readonly openConnections: number;
+  /** How connections ended since the reset, by reason (the alert sent, a timeout, a close). */
+  readonly ends: Record<string, number>;
+}
+
+const kind = process.argv[2] as 'rxtls' | 'node';
+const handshakeTimeout = Number(process.argv[3] ?? 10_000);
+const gc = (globalThis as { gc?: () => void }).gc;
+const RESOLUTION_MS = 10;
+
+const pki = await getTestPki();
+const cert = [pki.servers.p256.certPem, pki.intermediatePem];
+const key = pki.servers.p256.keyPem;
+
+let ends: Record<string, number> = {};
+let open = 0;
+const ended = (reason: string): void => {
+  ends[reason] = (ends[reason] ?? 0) + 1;
+};
+
+/** A reason for an error, in the words of each stack: rxtls's alert, OpenSSL's reason code. */
+function reasonOf(err: unknown): string {
+  if (err instanceof HandshakeTimeoutError) return 'handshake timeout';
+  if (err instanceof TlsError) return `${err.origin === 'local' ? 'sent' : 'got'} ${err.alertName}`;
+  const e = err as { code?: string; reason?: string; message?: string };
+  if (e.message?.includes('TLS handshake timeout')) return 'handshake timeout';
+  return e.reason ?? e.code ?? e.message ?? String(err);
+}
+
+function watch(socket: { on(event: 'error', l: (e: Error) => void): unknown; once(event: 'close', l: () => void): unknown }, established: boolean): void {
+  let reason: string | undefined;
+  socket.on('error', (e) => (reason ??= reasonOf(e)));
+  socket.once('close', () => ended(reason ?? (established ? 'closed after the handshake' : 'closed')));
+}
+
+let server: Server;
+if (kind === 'rxtls') {
+  const s = createServer({ cert, key, handshakeTimeout }, (socket) => {
+    watch(socket, true);
+    socket.pipe(socket);
+  });
+  s.on('tlsClientError', (err) => ended(reasonOf(err)));
+  server = s;
+} else {
+  const s = createNodeTlsServer({ cert: cert.join(''), key, handshakeTimeout, minVersion: 'TLSv1.3' }, (socket: TLSSocket) => {
+    watch(socket, true);
+    socket.pipe(socket);
+  });
+  s.on('tlsClientError', (err) => ended(reasonOf(err)));
+  server = s;
+}
+server.on('connection', (tcp: { once(e: 'close', l: () => void): unknown }) => {
+  open++;
+  tcp.once('close', () => open--);
+});
+server.listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+
+const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+delay.enable();
+let cpuAtReset = process.cpuUsage();
+let rssAtReset = process.memoryUsage().rss;
+
+process.on('message', (msg: { cmd: string }) => {
+  if (msg.cmd === 'reset') {
+    gc?.();
+    delay.reset();
+    cpuAtReset = process.cpuUsage();
+    rssAtReset = process.memoryUsage().rss;
+    ends = {};
+    process.send!({ cmd: 'reset' });
+  } else if (msg.cmd === 'report') {
+    // No GC here: a forced collection would show up as a stall in the next report.
+    const cpu = process.cpuUsage(cpuAtReset);
+    const report: Report = {
+      stallMs: Math.max(0, delay.max / 1e6 - RESOLUTION_MS),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssBytes: process.memoryUsage().rss,
+      rssAtResetBytes: rssAtReset,
+      openConnections: open,
+      ends,
+    };
+    process.send!({ cmd: 'report', report });
+  }
+});
+process.send!({ cmd: 'listening', port: (server.address() as AddressInfo).port });
