@@ -152,6 +152,15 @@ function clientHelloBytes(): Buffer {
   return Buffer.from(connection.takeOutput());
 }
 
+/** A few refused connections (garbage), so that the server's error paths are compiled before measuring. */
+export async function warmUpErrorPaths(port: number): Promise<void> {
+  const conns = Array.from({ length: 20 }, () => new Raw(port));
+  await Promise.all(conns.map((c) => c.connected()));
+  for (const c of conns) c.socket.write(Buffer.concat([Buffer.from([22, 3, 1, 0x40, 0x00]), randomBytes(16_384)]));
+  await settle(conns, 3000);
+  for (const c of conns) c.destroy();
+}
+
 export const ATTACKS: readonly Attack[] = [
   flood('keyupdate-flood', '10,000 KeyUpdate(update_requested) on one connection', 10_000, (f) => f.keyUpdate(true)),
   flood('empty-records', '100,000 empty application-data records', 100_000, (f) => f.data()),

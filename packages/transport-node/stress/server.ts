@@ -105,3 +105,5 @@ process.on('message', (msg: { cmd: string }) => {
   }
 });
 process.send!({ cmd: 'listening', port: (server.address() as AddressInfo).port });
+// Stopped by stress.ts: exit normally, so that a --cpu-prof profile gets written.
+process.on('SIGINT', () => process.exit(0));

@@ -16,11 +16,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ATTACKS, type AttackOutcome } from './attacks.ts';
+import { build } from 'esbuild';
+import { ATTACKS, warmUpErrorPaths, type AttackOutcome } from './attacks.ts';
 import type { Report } from './server.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = join(HERE, '../../..');
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 interface Row {
@@ -35,8 +38,36 @@ interface Row {
   readonly probe: { readonly count: number; readonly medianMs: number; readonly maxMs: number; readonly failures: number };
 }
 
+/**
+ * The server runs as plain JavaScript, bundled by esbuild, as a deployment would run it: under
+ * tsx every Error's stack goes through source maps, which Node's stream destroy() touches, and
+ * that alone cost an rxtls server 0.14 ms per refused connection.
+ */
+async function bundleServer(): Promise<string> {
+  const outfile = join(ROOT, '.tmp/stress/server.mjs');
+  await build({
+    entryPoints: [`${HERE}server.ts`],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    // CommonJS dependencies (pkijs's) call require() inside an ES module bundle.
+    banner: { js: "import { createRequire as __rxtlsCreateRequire } from 'node:module'; const require = __rxtlsCreateRequire(import.meta.url);" },
+  });
+  return outfile;
+}
+
+let serverBundle: string | undefined;
+
 function child(file: string, args: string[]): ChildProcess {
-  return fork(`${HERE}${file}`, args, { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (file === 'server.ts') {
+    // RXTLS_STRESS_PROF=DIR: CPU profiles of the server processes, for finding what a stall is made of.
+    const prof = process.env['RXTLS_STRESS_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['RXTLS_STRESS_PROF']}`] : [];
+    return fork(serverBundle!, args, { execArgv: ['--expose-gc', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }
+  return fork(`${HERE}${file}`, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 async function request<T>(proc: ChildProcess, msg: object, reply: string): Promise<T> {
@@ -68,8 +99,10 @@ async function runOne(attack: (typeof ATTACKS)[number], server: 'rxtls' | 'node'
   const proc = child('server.ts', [server, String(HANDSHAKE_TIMEOUT_MS)]);
   try {
     const { port } = await waitFor<{ port: number }>(proc, 'listening');
-    // Warm up (module loading, JIT) before measuring: a few handshakes by the probe.
+    // Warm up (module loading, JIT) before measuring: a few handshakes by the probe, and the
+    // error paths (a refused connection), so no first-use cost lands in an attack's numbers.
     probe.send({ cmd: 'start', port });
+    await warmUpErrorPaths(port);
     await new Promise((r) => setTimeout(r, 1500));
     await request(probe, { cmd: 'stop' }, 'stopped');
     await request(proc, { cmd: 'reset' }, 'reset');
@@ -97,7 +130,7 @@ async function runOne(attack: (typeof ATTACKS)[number], server: 'rxtls' | 'node'
       probe: { count: latencies.length, medianMs: percentile(sorted, 0.5), maxMs: sorted.at(-1) ?? NaN, failures },
     };
   } finally {
-    proc.kill();
+    proc.kill('SIGINT'); // lets --cpu-prof write its profile
     await once(proc, 'exit').catch(() => undefined);
   }
 }
@@ -131,6 +164,7 @@ async function main(): Promise<void> {
   const names = argv.filter((a) => !a.startsWith('--'));
   const attacks = names.length > 0 ? ATTACKS.filter((a) => names.includes(a.name)) : ATTACKS;
   if (attacks.length === 0) throw new Error(`no such attack (${ATTACKS.map((a) => a.name).join(', ')})`);
+  serverBundle = await bundleServer();
   const probe = child('probe.ts', []);
   await waitFor(probe, 'ready');
   const rows: Row[] = [];

@@ -295,7 +295,11 @@ export class TlsConnection {
       }
       if (!this.peerClosed && this.isEstablished) this.pumpRecords(() => this.peerClosed);
       if (this.peerClosed) return this.done(1);
-      if (this.budget.stopped) return this.want(SslError.WANT_READ);
+      // Stopped at the budget: not yet (0), and not a truncation either, whatever the transport did.
+      if (this.budget.stopped) {
+        this.lastError = SslError.WANT_READ;
+        return 0;
+      }
       if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed before the peer sent close_notify'));
       this.lastError = SslError.WANT_READ;
       return 0;
@@ -620,19 +624,12 @@ export class TlsConnection {
   }
 
   private makeOutbox(): HandshakeOutbox {
-    const conn = this;
     return new EngineEffects({
-      get provider() {
-        return conn.config.provider;
-      },
+      provider: this.config.provider,
       records: this.records,
       joiner: this.joiner,
-      get keylogEnabled() {
-        return conn.keylogEnabled;
-      },
-      get keyUpdateAnswerPending() {
-        return conn.keyUpdateSentSinceData;
-      },
+      keylogEnabled: () => this.keylogEnabled,
+      keyUpdateAnswerPending: () => this.keyUpdateSentSinceData,
       now: () => this.config.clock(),
       queue: (event) => this.queue(event),
       queueHandshake: (raw) => this.pendingHandshake.push(raw),

@@ -16,7 +16,7 @@ export interface EffectsHost {
   readonly records: RecordLayer;
   readonly joiner: HandshakeJoiner;
   /** Whether key log lines are wanted (off: no secret is copied out). */
-  readonly keylogEnabled: boolean;
+  keylogEnabled(): boolean;
   now(): number;
   queue(event: EngineEvent): void;
   /** Queue a handshake message to go out with the next flush (a flight shares records). */
@@ -30,7 +30,7 @@ export interface EffectsHost {
   /** We sent a KeyUpdate. */
   keyUpdateSent(): void;
   /** RFC 8446 §4.6.3: our KeyUpdate went out and no application data since. */
-  readonly keyUpdateAnswerPending: boolean;
+  keyUpdateAnswerPending(): boolean;
 }
 
 /**
@@ -81,7 +81,7 @@ export class EngineEffects implements HandshakeOutbox {
   }
 
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
-    if (this.host.keylogEnabled) this.host.queue({ channel: 'keylog', line: `${label} ${toHex(clientRandom)} ${toHex(secret)}` });
+    if (this.host.keylogEnabled()) this.host.queue({ channel: 'keylog', line: `${label} ${toHex(clientRandom)} ${toHex(secret)}` });
   }
 
   ticket(ticket: SessionTicket): void {
@@ -98,7 +98,7 @@ export class EngineEffects implements HandshakeOutbox {
   }
 
   keyUpdateAnswerPending(): boolean {
-    return this.host.keyUpdateAnswerPending;
+    return this.host.keyUpdateAnswerPending();
   }
 
   /** The AEAD and IV of one direction (RFC 8446 §7.3); the key bytes are overwritten once the AEAD holds them. */

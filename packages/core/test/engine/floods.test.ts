@@ -199,4 +199,21 @@ describe('the work budget of one call', () => {
     expect(conn.readAvailable()).toBe(null);
     expect(conn.getError()).toBe(SslError.ZERO_RETURN);
   });
+
+  it('shutdown() waiting for the peer\'s close_notify behind a burst: 0 and WANT_READ per slice, then 1; the data stays readable', () => {
+    const { conn } = established();
+    const server = sealerFor(serverAppSecret);
+    conn.receive(concat(...Array.from({ length: 100 }, () => server.seal(ContentType.application_data, Uint8Array.of(5))), server.seal(ContentType.alert, Uint8Array.of(1, 0))));
+    conn.receiveEnd();
+    let calls = 0;
+    let r: number;
+    do {
+      r = conn.shutdown();
+      calls++;
+      if (r === 0) expect([conn.getError(), conn.stoppedAtBudget]).toEqual([SslError.WANT_READ, true]);
+    } while (r === 0 && calls < 20);
+    expect(r).toBe(1);
+    expect(calls).toBeGreaterThan(1);
+    expect(conn.readAvailable()).toHaveLength(100);
+  });
 });
