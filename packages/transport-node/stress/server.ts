@@ -19,6 +19,9 @@ export interface Report {
   readonly cpuMs: number;
   readonly rssBytes: number;
   readonly rssAtResetBytes: number;
+  /** The JS heap in use plus memory outside it (Buffers, ArrayBuffers): what is really held, without the allocator's slack. */
+  readonly heldBytes: number;
+  readonly heldAtResetBytes: number;
   readonly openConnections: number;
   /** How connections ended since the reset, by reason (the alert sent, a timeout, a close). */
   readonly ends: Record<string, number>;
@@ -81,23 +84,42 @@ const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 delay.enable();
 let cpuAtReset = process.cpuUsage();
 let rssAtReset = process.memoryUsage().rss;
+const held = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+let heldAtReset = held();
 
-process.on('message', (msg: { cmd: string }) => {
+/** The worst stall seen before the last forced GC (whose own pause is not the attack's). */
+let stallBefore = 0;
+
+process.on('message', (msg: { cmd: string; gc?: boolean }) => {
   if (msg.cmd === 'reset') {
     gc?.();
     delay.reset();
+    stallBefore = 0;
     cpuAtReset = process.cpuUsage();
     rssAtReset = process.memoryUsage().rss;
+    heldAtReset = held();
     ends = {};
     process.send!({ cmd: 'reset' });
   } else if (msg.cmd === 'report') {
-    // No GC here: a forced collection would show up as a stall in the next report.
+    const stall = Math.max(stallBefore, delay.max / 1e6 - RESOLUTION_MS, 0);
+    if (msg.gc === true) {
+      // Memory held, not garbage: collect first. The collection's own pause is kept out of the
+      // stall figure (the histogram restarts once the late tick it causes has been recorded).
+      stallBefore = stall;
+      gc?.();
+      setTimeout(() => delay.reset(), 50);
+    }
     const cpu = process.cpuUsage(cpuAtReset);
     const report: Report = {
-      stallMs: Math.max(0, delay.max / 1e6 - RESOLUTION_MS),
+      stallMs: stall,
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssBytes: process.memoryUsage().rss,
       rssAtResetBytes: rssAtReset,
+      heldBytes: held(),
+      heldAtResetBytes: heldAtReset,
       openConnections: open,
       ends,
     };

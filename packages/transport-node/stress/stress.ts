@@ -33,6 +33,8 @@ interface Row {
   readonly cpuMs: number;
   readonly rssPerConnectionKiB: number;
   readonly rssGrowthMiB: number;
+  /** Heap in use plus external memory, growth per attacking connection, after a GC. */
+  readonly heldPerConnectionKiB: number;
   readonly ends: Record<string, number>;
   readonly outcome: AttackOutcome;
   readonly probe: { readonly count: number; readonly medianMs: number; readonly maxMs: number; readonly failures: number };
@@ -111,7 +113,7 @@ async function runOne(attack: (typeof ATTACKS)[number], server: 'rxtls' | 'node'
     const outcome = await attack.run({
       port,
       held: async () => {
-        heldReport = (await request<{ report: Report }>(proc, { cmd: 'report' }, 'report')).report;
+        heldReport = (await request<{ report: Report }>(proc, { cmd: 'report', gc: true }, 'report')).report;
       },
     });
     const { latencies, failures } = await request<{ latencies: number[]; failures: number }>(probe, { cmd: 'stop' }, 'stopped');
@@ -125,6 +127,7 @@ async function runOne(attack: (typeof ATTACKS)[number], server: 'rxtls' | 'node'
       cpuMs: final.cpuMs,
       rssPerConnectionKiB: Math.max(0, held.rssBytes - held.rssAtResetBytes) / 1024 / outcome.connections,
       rssGrowthMiB: Math.max(0, held.rssBytes - held.rssAtResetBytes) / 1024 / 1024,
+      heldPerConnectionKiB: Math.max(0, held.heldBytes - held.heldAtResetBytes) / 1024 / outcome.connections,
       ends: final.ends,
       outcome,
       probe: { count: latencies.length, medianMs: percentile(sorted, 0.5), maxMs: sorted.at(-1) ?? NaN, failures },
@@ -150,7 +153,7 @@ function print(row: Row): void {
       row.server.padEnd(6),
       `stall ${row.stallMs.toFixed(0).padStart(5)} ms`,
       `cpu ${row.cpuMs.toFixed(0).padStart(6)} ms`,
-      `rss +${row.rssGrowthMiB.toFixed(1).padStart(5)} MiB, ${row.rssPerConnectionKiB.toFixed(1).padStart(6)} KiB/conn`,
+      `rss +${row.rssGrowthMiB.toFixed(1).padStart(5)} MiB, ${row.rssPerConnectionKiB.toFixed(1).padStart(6)} KiB/conn (heap+external ${row.heldPerConnectionKiB.toFixed(1)} KiB/conn)`,
       `good client p50 ${row.probe.medianMs.toFixed(1)} ms max ${row.probe.maxMs.toFixed(1)} ms (${row.probe.count} ok, ${row.probe.failures} failed)`,
       `attacker: ${o.connections} conn, ${o.alerts} plaintext alerts, ${o.closed} closed, ${o.stillOpen} still open`,
       `server: ${endsText(row.ends) || '-'}`,
