@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect as netConnect, type Socket } from 'node:net';
-import { CipherSuite, TlsClientContext, TlsSession, concat, nobleProvider } from '@rxtls/core';
-import { RecordForge } from '@rxtls/core/testing';
-import { NodeReadiness } from '../src/index.ts';
+import { TlsClientContext, concat } from '@rxtls/core';
+import type { RecordForge } from '@rxtls/core/testing';
+import { forgeAfterHandshake } from '../test/support/hostile-client.ts';
 import { getTestPki } from '../../core/test/support/pki.ts';
 
 /** What the attacker saw. */
@@ -90,15 +90,9 @@ function outcome(conns: readonly Raw[], alerts?: number): AttackOutcome {
 /** A client that completes its handshake honestly (rxtls), then forges records under its own keys. */
 async function hostile(port: number): Promise<{ raw: Raw; forge: RecordForge }> {
   const raw = new Raw(port, false);
-  await raw.connected();
-  const connection = new TlsClientContext({ ca: pki.rootPem, ticketStore: false }).connection({ serverName: 'localhost' });
-  const session = new TlsSession(connection, new NodeReadiness(raw.socket));
-  const lines: string[] = [];
-  session.keylog$.subscribe((l) => lines.push(l));
-  const negotiated = await session.handshake();
+  const { forge } = await forgeAfterHandshake(raw.socket, pki.rootPem);
   raw.watch(); // from here on the attacker only watches the socket
-  const suite = CipherSuite[negotiated.cipherSuite as keyof typeof CipherSuite];
-  return { raw, forge: RecordForge.fromKeylog(nobleProvider, suite, lines, 'CLIENT_TRAFFIC_SECRET_0') };
+  return { raw, forge };
 }
 
 /** A flood after the handshake: `count` forged records in one burst, then wait for the end (≤ 20 s). */

@@ -5,10 +5,11 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CipherSuite, HandshakeType, TlsClientContext, TlsError, TlsSession, alertName, concat, nobleProvider } from '@rxtls/core';
-import { RecordForge } from '@rxtls/core/testing';
+import { HandshakeType, TlsError, alertName, concat, type TlsSession } from '@rxtls/core';
+import type { RecordForge } from '@rxtls/core/testing';
+import { forgeAfterHandshake } from './support/hostile-client.ts';
 import { limits } from '@rxtls/core';
-import { connect, createServer, NodeReadiness, type TlsServer } from '../src/index.ts';
+import { connect, createServer, type TlsServer } from '../src/index.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 
 let pki: TestPki;
@@ -35,15 +36,7 @@ afterAll(() => {
 /** A client that completes the handshake honestly and then forges records under its own keys. */
 async function hostileClient(): Promise<{ raw: Socket; session: TlsSession; forge: RecordForge }> {
   const raw = netConnect(port, '127.0.0.1');
-  await once(raw, 'connect');
-  raw.setNoDelay(true);
-  const connection = new TlsClientContext({ ca: pki.rootPem, ticketStore: false }).connection({ serverName: 'localhost' });
-  const session = new TlsSession(connection, new NodeReadiness(raw));
-  const lines: string[] = [];
-  session.keylog$.subscribe((line) => lines.push(line));
-  const negotiated = await session.handshake();
-  const suite = CipherSuite[negotiated.cipherSuite as keyof typeof CipherSuite];
-  return { raw, session, forge: RecordForge.fromKeylog(nobleProvider, suite, lines, 'CLIENT_TRAFFIC_SECRET_0') };
+  return { raw, ...(await forgeAfterHandshake(raw, pki.rootPem)) };
 }
 
 /** Reads until the server's alert: the TlsError it carried. */
