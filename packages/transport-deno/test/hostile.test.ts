@@ -75,3 +75,33 @@ describe('floods against an rxtls server on Deno', () => {
     });
   }
 });
+
+describe('garbage before the handshake, against an rxtls server on Deno', () => {
+  it('50 connections sending a record header and random bytes each get a plaintext alert, then the close', async () => {
+    const attacks = Array.from({ length: 50 }, async () => {
+      const tcp = await Deno.connect({ hostname: '127.0.0.1', port });
+      const garbage = new Uint8Array(5 + 16_384);
+      garbage.set([22, 3, 1, 0x40, 0x00]);
+      crypto.getRandomValues(garbage.subarray(5, 5 + 16_384));
+      const writing = (async () => {
+        for (let at = 0; at < garbage.length; ) at += await tcp.write(garbage.subarray(at));
+      })().catch(() => undefined);
+      const received: Uint8Array[] = [];
+      const buf = new Uint8Array(4096);
+      for (;;) {
+        const n = await tcp.read(buf).catch(() => null);
+        if (n === null) break;
+        received.push(buf.slice(0, n));
+      }
+      await writing;
+      tcp.close();
+      return concatBytes(...received);
+    });
+    const results = await Promise.all(attacks);
+    for (const bytes of results) {
+      // The last record is a fatal plaintext alert: 21, 0x0303, length 2, level fatal.
+      expect([...bytes.subarray(bytes.length - 7, bytes.length - 1)]).toEqual([21, 3, 3, 0, 2, 2]);
+    }
+    expect(await goodClient()).toBe('served');
+  });
+});
