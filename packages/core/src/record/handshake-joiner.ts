@@ -48,6 +48,10 @@ export class HandshakeJoiner {
     // RFC 8446 §5.1: implementations MUST NOT send zero-length fragments of Handshake types.
     if (fragment.length === 0) this.fail(new TlsError('unexpected_message', 'tls: zero-length handshake fragment'));
     if (this.hasMessage()) throw new UsageError('HandshakeJoiner.push: drain next() before pushing more');
+    // A message that starts here is judged on its header before the fragment is copied in.
+    if (this.fifo.length === 0 && fragment.length >= HANDSHAKE_HEADER_LENGTH) {
+      this.runHeaderCheck(fragment[0]!, (fragment[1]! << 16) | (fragment[2]! << 8) | fragment[3]!);
+    }
     this.fifo.push(fragment);
     this.checkHeader();
   }
@@ -97,13 +101,18 @@ export class HandshakeJoiner {
   private checkHeader(): number | null {
     const length = this.announcedLength();
     if (length === null) return null;
+    this.runHeaderCheck(this.fifo.byteAt(0), length);
+    return length;
+  }
+
+  /** The header check; a TlsError it throws is sticky. */
+  private runHeaderCheck(type: number, length: number): void {
     try {
-      this.headerCheck(this.fifo.byteAt(0), length);
+      this.headerCheck(type, length);
     } catch (e) {
       if (e instanceof TlsError) this.fail(e);
       throw e;
     }
-    return length;
   }
 
   private fail(error: TlsError): never {

@@ -129,3 +129,34 @@ describe('HandshakeJoiner', () => {
     );
   });
 });
+
+describe('the header check', () => {
+  const refuseType = (refused: number) => (type: number): void => {
+    if (type === refused) throw new TlsError('unexpected_message', `type ${type} refused`);
+  };
+
+  it('judges a message that starts in a fragment before keeping any of it, and the refusal sticks', () => {
+    const joiner = new HandshakeJoiner(refuseType(20));
+    const fragment = concat(Uint8Array.of(20, 0, 0x40, 0), new Uint8Array(1000));
+    expectAlert(() => joiner.push(fragment), 'unexpected_message');
+    expect(joiner.bufferedBytes).toBe(0);
+    expectAlert(() => joiner.next(), 'unexpected_message');
+  });
+
+  it('judges a header split over records once its 4 bytes are there, and each later message when it reaches the front', () => {
+    const seen: number[] = [];
+    const joiner = new HandshakeJoiner((type) => {
+      seen.push(type);
+      if (type === 99) throw new TlsError('unexpected_message', 'no');
+    });
+    joiner.push(Uint8Array.of(1, 0));
+    expect(seen).toEqual([]);
+    joiner.push(Uint8Array.of(0, 1, 7, 2, 0, 0));
+    expect(joiner.next()?.type).toBe(1);
+    expect(joiner.next()).toBeNull(); // type 2's header is not whole yet
+    joiner.push(Uint8Array.of(0));
+    expect(joiner.next()?.type).toBe(2);
+    expect(seen).toContain(2);
+    expectAlert(() => joiner.push(Uint8Array.of(99, 0, 0, 0)), 'unexpected_message');
+  });
+});
