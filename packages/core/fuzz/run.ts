@@ -9,7 +9,8 @@
  * (fuzz/corpus/<target>) are copied into the working corpus (.tmp/fuzz/corpus/<target>),
  * which grows across runs. A finding is written to .tmp/fuzz/findings/ and the run fails: add
  * the input to fuzz/regressions/<target>/ (test/fuzz/corpus.test.ts replays it) and fix the bug.
- * Prints, per target, executions, time, coverage (libFuzzer's cov/ft) and corpus size.
+ * Prints, per target, executions, time, coverage (libFuzzer's cov/ft) and corpus size;
+ * RXTLS_FUZZ_LOG=1 also prints the tail of Jazzer's own output for each target.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -90,7 +91,7 @@ function runJazzer(target: string, bundlePath: string, corpus: string, seconds: 
       const done = /Done (\d+) runs in (\d+) second/.exec(log);
       const stats = [...log.matchAll(/cov: (\d+) ft: (\d+) corp: (\d+)/g)].at(-1);
       const ok = code === 0;
-      if (process.env["RXTLS_FUZZ_LOG"]) process.stderr.write(log.slice(-3000));
+      if (process.env['RXTLS_FUZZ_LOG']) process.stderr.write(log.slice(-3000));
       if (!ok) process.stderr.write(`--- ${target}: jazzer exited ${code}; its last output:\n${log.slice(-4000)}\n`);
       resolve({
         target,

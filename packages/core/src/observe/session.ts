@@ -111,17 +111,12 @@ export class TlsSession {
       if (this.handshakeTimeout > 0 && !this.connection.isEstablished) {
         this.stopTimer = startTimer(this.handshakeTimeout, () => this.timeOut());
       }
-      this.handshakePromise = this.run(() => this.connection.doHandshake()).then(
-        (r) => {
-          this.stopTimer?.();
+      this.handshakePromise = this.run(() => this.connection.doHandshake())
+        .finally(() => this.stopTimer?.())
+        .then((r) => {
           if (r !== 1) throw this.connection.error ?? new Error('tls: peer closed the connection during the handshake');
           return this.connection.negotiated!;
-        },
-        (err: unknown) => {
-          this.stopTimer?.();
-          throw err;
-        },
-      );
+        });
     }
     return this.handshakePromise;
   }
