@@ -1,5 +1,6 @@
 /**
- * Every handshake message and extension decoder (RFC 8446 §4): the first byte picks the
+ * Every handshake message and extension decoder (RFC 8446 §4, and the TLS 1.2 ones of RFC 8422
+ * and RFC 5746): the first byte picks the
  * decoder, the rest is its input. Decoders are total: bad bytes are a `TlsError`.
  */
 import * as codec from '../../src/codec/index.ts';
@@ -41,6 +42,11 @@ const DECODERS: readonly ((body: Uint8Array) => unknown)[] = [
   codec.decodeNamedGroupList,
   codec.decodeSupportedVersionsClientHello,
   codec.decodeSupportedVersionsServerHello,
+  // TLS 1.2 (appended: the seeds name decoders by index)
+  codec.decodeServerKeyExchangeEcdhe,
+  codec.decodeClientKeyExchangeEcdhe,
+  codec.decodeEcPointFormats,
+  codec.decodeRenegotiationInfo,
 ];
 
 export function fuzz(data: Uint8Array): void {
