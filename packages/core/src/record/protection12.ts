@@ -12,13 +12,13 @@
  */
 import { ContentType } from '../codec/enums.ts';
 import type { Aead } from '../crypto/provider.ts';
+import type { NonceStyle12 } from '../crypto/suites12.ts';
 import { TlsError, UsageError } from '../errors/tls-error.ts';
 import type { RawRecord } from './deframer.ts';
 import { MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './limits.ts';
 import { SequenceNumber } from './nonce.ts';
 
-/** How a suite builds its per-record nonce. */
-export type NonceStyle12 = 'explicit' | 'xor';
+export type { NonceStyle12 };
 
 /** legacy_record_version / ProtocolVersion of TLS 1.2 records. */
 const TLS12 = 0x0303;
