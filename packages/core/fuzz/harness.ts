@@ -5,24 +5,23 @@
  */
 import { TlsError, TransportError } from '../src/index.ts';
 
+/** Rethrow `e` unless it is one of the typed errors untrusted input may cause. */
+function rethrowUntyped(e: unknown): void {
+  if (!(e instanceof TlsError || e instanceof TransportError)) throw e;
+}
+
 /** Run `body`; swallow the typed errors untrusted input may cause, rethrow everything else. */
 export function expectTyped(body: () => void): void {
   try {
     body();
   } catch (e) {
-    if (e instanceof TlsError || e instanceof TransportError) return;
-    throw e;
+    rethrowUntyped(e);
   }
 }
 
 /** The async form of {@link expectTyped}. */
 export async function expectTypedAsync(body: () => Promise<unknown>): Promise<void> {
-  try {
-    await body();
-  } catch (e) {
-    if (e instanceof TlsError || e instanceof TransportError) return;
-    throw e;
-  }
+  await body().catch(rethrowUntyped);
 }
 
 /**

@@ -7,14 +7,13 @@ import { RecordLayer } from '../record/record-layer.ts';
 import { HandshakeJoiner } from '../record/handshake-joiner.ts';
 import {
   AES_GCM_RECORD_LIMIT,
-  DEFAULT_HANDSHAKE_SIZE_LIMITS,
   MAX_CIPHERTEXT,
   RECORD_HEADER_LENGTH,
   handshakeSizeLimit,
   type HandshakeSizeLimits,
 } from '../record/limits.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
-import type { ResolvedClientConfig } from '../handshake/config.ts';
+import { resolveHandshakeSizeLimits, type ResolvedClientConfig } from '../handshake/config.ts';
 import type { EngineEvent, NegotiatedParameters } from '../handshake/events.ts';
 import { Pending, isTraffic, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
 import { expectedMessages } from '../handshake/expected-messages.ts';
@@ -41,7 +40,7 @@ export interface EngineSettings {
   readonly provider: CryptoProvider;
   readonly clock: () => number;
   readonly outgoingBufferLimit: number;
-  /** The largest handshake message of each kind we buffer (defaults: {@link DEFAULT_HANDSHAKE_SIZE_LIMITS}). */
+  /** The largest handshake message of each kind we buffer (defaults: `DEFAULT_HANDSHAKE_SIZE_LIMITS` in record/limits.ts). */
   readonly handshakeSizeLimits?: Partial<HandshakeSizeLimits> | undefined;
 }
 
@@ -110,7 +109,7 @@ export class TlsConnection {
     if (!server && (config as ResolvedClientConfig).verifyCertificates && (serverName === undefined || serverName === '')) {
       throw new UsageError('a client connection that verifies certificates needs a serverName (a DNS name or an IP address), or verification turned off explicitly');
     }
-    this.sizeLimits = { ...DEFAULT_HANDSHAKE_SIZE_LIMITS, ...config.handshakeSizeLimits };
+    this.sizeLimits = resolveHandshakeSizeLimits(config.handshakeSizeLimits);
     // A client that failed before it had handshake keys can only alert in plaintext.
     this.records.acceptPlaintextAlerts = this.role === 'server';
     this.start = server ?? ((out) => startClientHandshake(config as ResolvedClientConfig, serverName, out));

@@ -28,13 +28,14 @@ export const EXPLICIT_NONCE_LENGTH = 8;
 export const MAX_CIPHERTEXT_12 = 2 ** 14 + 2048;
 
 abstract class RecordProtection12 {
-  protected readonly seq: SequenceNumber;
-  /** The sequence number alone, as 8 bytes: a SequenceNumber over an all-zero IV. */
-  protected readonly seqBytes = new SequenceNumber(new Uint8Array(8));
+  /** The sequence number; over an all-zero 8-byte IV its nonce() is the number itself, 8 bytes. */
+  private readonly seq = new SequenceNumber(new Uint8Array(8));
+  /** The 4-byte salt (`explicit`) or the 12-byte IV (`xor`). */
+  protected readonly iv: Uint8Array;
 
   /**
    * @param aead the AEAD bound to the write key.
-   * @param iv the write IV: 4 bytes (salt) for `explicit`, 12 for `xor`.
+   * @param iv the write IV: 4 bytes (salt) for `explicit`, 12 for `xor`; copied.
    */
   constructor(
     protected readonly aead: Aead,
@@ -43,12 +44,8 @@ abstract class RecordProtection12 {
   ) {
     const expected = style === 'explicit' ? 4 : 12;
     if (iv.length !== expected) throw new UsageError(`TLS 1.2 record protection (${style} nonce): iv of ${iv.length} bytes, need ${expected}`);
-    // For 'explicit' the SequenceNumber is only used for the 8 bytes of the number: salt + 8 zeros.
-    this.seq = new SequenceNumber(style === 'explicit' ? new Uint8Array(12).fill(0) : iv);
-    this.salt = style === 'explicit' ? iv.slice() : new Uint8Array(0);
+    this.iv = iv.slice();
   }
-
-  protected readonly salt: Uint8Array;
 
   /** The sequence number of the next record. */
   get sequenceNumber(): bigint {
@@ -58,23 +55,34 @@ abstract class RecordProtection12 {
   /** Overwrite the key material: these keys are not used again. */
   destroy(): void {
     this.aead.destroy?.();
-    this.salt.fill(0);
+    this.iv.fill(0);
   }
 
-  /** The nonce and the explicit part to send (empty for `xor`) of the current record. */
-  protected nonce(): { nonce: Uint8Array; explicit: Uint8Array } {
-    if (this.style === 'xor') return { nonce: this.seq.nonce(), explicit: new Uint8Array(0) };
-    const explicit = this.seqBytes.nonce();
+  /** The current sequence number as 8 bytes (explicit nonce, additional data). */
+  protected sequenceBytes(): Uint8Array {
+    return this.seq.nonce();
+  }
+
+  /**
+   * The 12-byte nonce of the current record: salt + explicit part (`explicit`, where the
+   * explicit part is the peer's choice when opening), or IV XOR the padded number (`xor`).
+   */
+  protected nonceWith(explicit: Uint8Array): Uint8Array {
     const nonce = new Uint8Array(12);
-    nonce.set(this.salt);
-    nonce.set(explicit, 4);
-    return { nonce, explicit };
+    if (this.style === 'explicit') {
+      nonce.set(this.iv);
+      nonce.set(explicit, 4);
+      return nonce;
+    }
+    nonce.set(this.iv);
+    for (let i = 0; i < 8; i++) nonce[4 + i] = nonce[4 + i]! ^ explicit[i]!;
+    return nonce;
   }
 
   /** additional_data of RFC 5246 §6.2.3.3 for the current record. */
   protected additionalData(type: number, length: number): Uint8Array {
     const aad = new Uint8Array(13);
-    aad.set(this.seqBytes.nonce());
+    aad.set(this.sequenceBytes());
     aad[8] = type;
     aad[9] = TLS12 >> 8;
     aad[10] = TLS12 & 0xff;
@@ -85,7 +93,6 @@ abstract class RecordProtection12 {
 
   protected advance(): void {
     this.seq.increment();
-    this.seqBytes.increment();
   }
 }
 
@@ -95,8 +102,10 @@ export class RecordSealer12 extends RecordProtection12 {
   seal(type: number, content: Uint8Array): Uint8Array {
     if (content.length > MAX_PLAINTEXT) throw new UsageError(`RecordSealer12.seal: ${content.length} bytes exceed 2^14`);
     if (type === ContentType.change_cipher_spec) throw new UsageError('RecordSealer12.seal: change_cipher_spec is sent in the clear');
-    const { nonce, explicit } = this.nonce();
-    const sealed = this.aead.seal(nonce, this.additionalData(type, content.length), content);
+    const seq = this.sequenceBytes();
+    // AES-GCM sends the sequence number as its explicit nonce; ChaCha20 sends nothing.
+    const explicit = this.style === 'explicit' ? seq : new Uint8Array(0);
+    const sealed = this.aead.seal(this.nonceWith(seq), this.additionalData(type, content.length), content);
     this.advance();
     const length = explicit.length + sealed.length;
     const record = new Uint8Array(RECORD_HEADER_LENGTH + length);
@@ -127,15 +136,8 @@ export class RecordOpener12 extends RecordProtection12 {
     // Too short to hold the explicit nonce and a tag: it cannot authenticate.
     if (plaintextLength < 0) throw new TlsError('bad_record_mac', 'tls: protected record too short');
     if (plaintextLength > maxPlaintext) throw new TlsError('record_overflow', `tls: protected record of ${plaintextLength} plaintext bytes exceeds ${maxPlaintext}`);
-    let nonce: Uint8Array;
-    if (this.style === 'explicit') {
-      // The peer chooses the explicit nonce; we take it as sent (RFC 5288 §3).
-      nonce = new Uint8Array(12);
-      nonce.set(this.salt);
-      nonce.set(fragment.subarray(0, EXPLICIT_NONCE_LENGTH), 4);
-    } else {
-      nonce = this.seq.nonce();
-    }
+    // The peer chooses the explicit nonce; we take it as sent (RFC 5288 §3).
+    const nonce = this.nonceWith(this.style === 'explicit' ? fragment.subarray(0, EXPLICIT_NONCE_LENGTH) : this.sequenceBytes());
     const content = this.aead.open(nonce, this.additionalData(record.type, plaintextLength), fragment.subarray(explicitLength));
     if (content === null) throw new TlsError('bad_record_mac', 'tls: record authentication failed');
     this.advance();

@@ -11,6 +11,7 @@ import { nextApplicationTrafficSecret } from '../../src/crypto/key-schedule.ts';
 import type { TlsConnection } from '../../src/engine/connection.ts';
 import { SslError } from '../../src/engine/ssl-error.ts';
 import { TlsError } from '../../src/errors/tls-error.ts';
+import { RecordForge } from '../../src/testing/record-forge.ts';
 import {
   MAX_CONSECUTIVE_EMPTY_RECORDS,
   MAX_CONSECUTIVE_WARNING_ALERTS,
@@ -25,23 +26,6 @@ const userCanceled = Uint8Array.of(1, 90);
 const keyUpdate = (requested: boolean): Uint8Array => Uint8Array.of(HandshakeType.key_update, 0, 0, 1, requested ? 1 : 0);
 const ticket = (): Uint8Array =>
   encodeHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1, 2, 3), extensions: [] }));
-
-/** The server's sending side: seals under its current key and moves to the next after a KeyUpdate. */
-class ServerSide {
-  private secret = serverAppSecret;
-  private sealer = sealerFor(serverAppSecret);
-
-  keyUpdate(requested: boolean): Uint8Array {
-    const record = this.sealer.seal(ContentType.handshake, keyUpdate(requested));
-    this.secret = nextApplicationTrafficSecret(nobleProvider, suite, this.secret);
-    this.sealer = sealerFor(this.secret);
-    return record;
-  }
-
-  data(bytes: Uint8Array): Uint8Array {
-    return this.sealer.seal(ContentType.application_data, bytes);
-  }
-}
 
 /** Opens what the client sends, following its KeyUpdates. */
 class ClientView {
@@ -125,7 +109,7 @@ describe('flood caps (record/limits.ts)', () => {
 
   it(`KeyUpdate: requests while our answer is pending are coalesced; more than ${MAX_KEY_UPDATES_WITHOUT_DATA} in a row: unexpected_message`, () => {
     const { conn, events } = established();
-    const server = new ServerSide();
+    const server = new RecordForge(nobleProvider, suite, serverAppSecret); // follows its own KeyUpdates
     const client = new ClientView();
     conn.receive(concat(...Array.from({ length: MAX_KEY_UPDATES_WITHOUT_DATA - 1 }, () => server.keyUpdate(true))));
     readAll(conn);
@@ -151,7 +135,7 @@ describe('flood caps (record/limits.ts)', () => {
 
   it('KeyUpdates with application data in between are all taken', () => {
     const { conn } = established();
-    const server = new ServerSide();
+    const server = new RecordForge(nobleProvider, suite, serverAppSecret); // follows its own KeyUpdates
     for (let i = 0; i < MAX_KEY_UPDATES_WITHOUT_DATA * 3; i++) {
       conn.receive(concat(server.keyUpdate(false), server.data(Uint8Array.of(i))));
       expect(readAll(conn).data).toBe(1);
