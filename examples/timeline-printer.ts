@@ -44,7 +44,11 @@ export function actorOf(type: HandshakeEvent['type']): StepActor {
     case 'client-finished-sent':
     case 'client-hello-received':
     case 'client-finished':
+    case 'client-key-exchange-sent':
+    case 'client-key-exchange':
       return 'client';
+    case 'change-cipher-spec':
+      return 'local';
     case 'certificate-verified':
     case 'established':
       return 'local';
@@ -57,6 +61,11 @@ export function actorOf(type: HandshakeEvent['type']): StepActor {
     case 'server-hello-sent':
     case 'server-certificate-sent':
     case 'server-finished-sent':
+    case 'server-key-exchange':
+    case 'server-hello-done':
+    case 'server-key-exchange-sent':
+    case 'server-hello-done-sent':
+    case 'new-session-ticket':
       return 'server';
   }
 }

@@ -6,6 +6,7 @@ export type { CryptoProvider, Aead, AeadAlgorithm, HashAlgorithm, HashContext, K
 export { nobleProvider } from './crypto/noble/index.ts';
 export { webCryptoProvider, createWebCryptoProvider } from './crypto/webcrypto/index.ts';
 export type { ClientConfig, CipherSuiteName, SignatureSchemeName, PeerVerificationInfo } from './handshake/config.ts';
+export type { TlsVersionName, CipherSuite12Name } from './handshake/versions.ts';
 export type { HandshakeEvent, HandshakeStep, MessageEvent, NegotiatedParameters, SessionTicket, SessionTicketInfo, EngineEvent } from './handshake/events.ts';
 export { TlsConnection, type ConnectionPhase } from './engine/connection.ts';
 export { TlsClientContext, createClientConnection, type ConnectionOptions } from './engine/context.ts';

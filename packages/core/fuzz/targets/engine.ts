@@ -2,8 +2,9 @@
  * The engine itself, both roles, with the no-security provider (null AEAD, fixed key shares,
  * signatures that always verify), so mutated input gets past the encryption into every state:
  *
- * - first byte even: a client that sent its ClientHello, fed the input as the server's bytes;
- * - first byte odd: a server, fed the input as the client's bytes.
+ * - first byte % 4 = 0: a client (TLS 1.3 and 1.2) that sent its ClientHello, fed the input as
+ *   the server's bytes; 1: a server (both versions), fed the input as the client's bytes;
+ * - 2 and 3: the same, speaking only TLS 1.2.
  *
  * The second byte picks the chunking. Each call into the engine must end in 1, 0 or -1 with a
  * typed error; any other exception escapes. The seeds are whole conversations recorded with
@@ -24,17 +25,19 @@ let clientProvider = createNoSecurityProvider(1);
 let serverProvider = createNoSecurityProvider(2);
 const clientContext = new TlsClientContext({ provider: { ...clientProvider, randomBytes: (n) => clientProvider.randomBytes(n) }, dangerouslyDisableCertificateVerification: true, ticketStore: false, now: NOW });
 const serverContext = new TlsServerContext({ provider: { ...serverProvider, randomBytes: (n) => serverProvider.randomBytes(n) }, certificates: [{ chain: SERVER_CERT_PEM, key: SERVER_KEY_PEM }], clock: () => 0, now: NOW });
+const clientContext12 = new TlsClientContext({ provider: { ...clientProvider, randomBytes: (n) => clientProvider.randomBytes(n) }, dangerouslyDisableCertificateVerification: true, ticketStore: false, now: NOW, maxVersion: 'TLSv1.2' });
+const serverContext12 = new TlsServerContext({ provider: { ...serverProvider, randomBytes: (n) => serverProvider.randomBytes(n) }, certificates: [{ chain: SERVER_CERT_PEM, key: SERVER_KEY_PEM }], clock: () => 0, now: NOW, maxVersion: 'TLSv1.2' });
 
 /** A client that skips the chain check (its signature checks still run): it reaches Finished. */
-export function fuzzClient(): TlsConnection {
+export function fuzzClient(version: 'any' | 'TLSv1.2' = 'any'): TlsConnection {
   clientProvider = createNoSecurityProvider(1);
-  return clientContext.connection();
+  return (version === 'any' ? clientContext : clientContext12).connection();
 }
 
 /** A server with the fuzz certificate. */
-export function fuzzServer(): TlsConnection {
+export function fuzzServer(version: 'any' | 'TLSv1.2' = 'any'): TlsConnection {
   serverProvider = createNoSecurityProvider(2);
-  return serverContext.connection();
+  return (version === 'any' ? serverContext : serverContext12).connection();
 }
 
 /** Context for a verifying client (used by the seed generator to check the fixtures). */
@@ -62,7 +65,8 @@ function expectSettled(conn: TlsConnection): void {
 /** Feed `data` to a fresh connection of the role it names; the connection afterwards. */
 export function run(data: Uint8Array): TlsConnection | undefined {
   if (data.length < 2) return undefined;
-  const conn = data[0]! % 2 === 0 ? fuzzClient() : fuzzServer();
+  const version = data[0]! % 4 >= 2 ? 'TLSv1.2' : 'any';
+  const conn = data[0]! % 2 === 0 ? fuzzClient(version) : fuzzServer(version);
   conn.doHandshake(); // the client's ClientHello; the server waits
   conn.takeOutput();
   for (const chunk of chunks(data.subarray(1))) {

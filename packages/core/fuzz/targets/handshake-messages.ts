@@ -47,6 +47,9 @@ const DECODERS: readonly ((body: Uint8Array) => unknown)[] = [
   codec.decodeClientKeyExchangeEcdhe,
   codec.decodeEcPointFormats,
   codec.decodeRenegotiationInfo,
+  codec.decodeCertificate12,
+  codec.decodeCertificateRequest12,
+  codec.decodeNewSessionTicket12,
 ];
 
 export function fuzz(data: Uint8Array): void {

@@ -31,3 +31,4 @@ export * from './extensions/certificate-authorities.ts';
 export * from './extensions/oid-filters.ts';
 export * from './extensions/padding.ts';
 export * from './extensions/tls12.ts';
+export * from './messages/tls12.ts';

@@ -66,3 +66,28 @@ const CLIENT_CONTEXT = utf8('TLS 1.3, client CertificateVerify');
 export function certificateVerifyInput(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
   return concat(new Uint8Array(64).fill(0x20), side === 'server' ? SERVER_CONTEXT : CLIENT_CONTEXT, new Uint8Array([0]), transcriptHash);
 }
+
+/**
+ * Whether a scheme may sign in TLS 1.2 (ServerKeyExchange, CertificateVerify; RFC 5246
+ * §7.4.1.4.1): every scheme we implement but the SHA-1 ones, which rxtls refuses in both
+ * versions.
+ */
+export function isAllowedInTls12(scheme: number): boolean {
+  const info = SCHEMES.get(scheme);
+  return info !== undefined && !('hash' in info.algorithm && info.algorithm.hash === 'SHA-1');
+}
+
+/**
+ * Whether `key` can produce signatures of `scheme` in TLS 1.2, where an ECDSA
+ * SignatureAndHashAlgorithm names the hash only, not the curve (RFC 5246 §7.4.1.4.1, RFC 8422 §5.1.3).
+ */
+export function schemeMatchesKey12(scheme: number, key: PublicKey): boolean {
+  const info = SCHEMES.get(scheme);
+  if (info !== undefined && key.kind === 'ecdsa' && info.algorithm.kind === 'ecdsa') return true;
+  return schemeMatchesKey(scheme, key);
+}
+
+/** The content a TLS 1.2 ServerKeyExchange signs: client_random + server_random + ServerECDHParams (RFC 8422 §5.4). */
+export function serverKeyExchangeInput(clientRandom: Uint8Array, serverRandom: Uint8Array, params: Uint8Array): Uint8Array {
+  return concat(clientRandom, serverRandom, params);
+}

@@ -16,6 +16,8 @@ export type NonceStyle12 = 'explicit' | 'xor';
 export interface CipherSuite12 {
   readonly id: number;
   readonly name: string;
+  /** OpenSSL's name (what node:tls's `getCipher().name` says): `ECDHE-RSA-AES128-GCM-SHA256`. */
+  readonly opensslName: string;
   /** The server certificate's key type the suite is for. */
   readonly authentication: 'ecdsa' | 'rsa';
   readonly aead: AeadAlgorithm;
@@ -30,6 +32,7 @@ export interface CipherSuite12 {
 const gcm = (id: number, name: string, authentication: 'ecdsa' | 'rsa', bits: 128 | 256): CipherSuite12 => ({
   id,
   name,
+  opensslName: `ECDHE-${authentication === 'rsa' ? 'RSA' : 'ECDSA'}-AES${bits}-GCM-SHA${bits === 128 ? 256 : 384}`,
   authentication,
   aead: bits === 128 ? 'AES-128-GCM' : 'AES-256-GCM',
   hash: bits === 128 ? 'SHA-256' : 'SHA-384',
@@ -41,6 +44,7 @@ const gcm = (id: number, name: string, authentication: 'ecdsa' | 'rsa', bits: 12
 const chacha = (id: number, name: string, authentication: 'ecdsa' | 'rsa'): CipherSuite12 => ({
   id,
   name,
+  opensslName: `ECDHE-${authentication === 'rsa' ? 'RSA' : 'ECDSA'}-CHACHA20-POLY1305`,
   authentication,
   aead: 'CHACHA20-POLY1305',
   hash: 'SHA-256',

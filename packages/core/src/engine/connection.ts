@@ -12,10 +12,10 @@ import {
   handshakeSizeLimit,
   type HandshakeSizeLimits,
 } from '../record/limits.ts';
-import type { CipherSuiteParams } from '../crypto/suites.ts';
+import type { AeadAlgorithm } from '../crypto/provider.ts';
 import { resolveHandshakeSizeLimits, type ResolvedClientConfig } from '../handshake/config.ts';
 import type { EngineEvent, NegotiatedParameters } from '../handshake/events.ts';
-import { Pending, isTraffic, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
+import { Pending, isTraffic, takesChangeCipherSpec, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../handshake/outbox.ts';
 import { expectedMessages } from '../handshake/expected-messages.ts';
 import { startClientHandshake } from '../handshake/client13/start.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
@@ -25,7 +25,7 @@ import { TransportError } from './transport-error.ts';
 import { EngineEffects } from './effects.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { TurnBudget } from './turn-budget.ts';
-import { alertEvent, handshakeMessageEvent, recordEvent } from './message-events.ts';
+import { alertEvent, changeCipherSpecEvent, handshakeMessageEvent, recordEvent } from './message-events.ts';
 import { bytesBeforeLimit, shouldAskPeerToUpdate, writeKeyExhausted } from './aead-limit.ts';
 
 /** Where a connection is, for `state$` and diagnostics. */
@@ -461,7 +461,10 @@ export class TlsConnection {
         if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed during the handshake'));
         return this.want(SslError.WANT_READ);
       }
-      this.state = state.handle(msg, this.outbox);
+      // A TLS 1.2 change_cipher_spec read on the way may have moved the state on.
+      const current = this.state;
+      if (current === undefined || current instanceof Pending) throw new TlsError('internal_error', 'handshake state lost while reading');
+      this.state = current.handle(msg, this.outbox);
     }
   }
 
@@ -534,6 +537,9 @@ export class TlsConnection {
       case ContentType.alert:
         this.handleAlert(record.content);
         return true;
+      case ContentType.change_cipher_spec:
+        this.handleChangeCipherSpec();
+        return true;
       case ContentType.application_data:
         this.askPeerToUpdateNearLimit();
         // RFC 8446 §5.1: no application data before the handshake is complete (no 0-RTT here).
@@ -545,6 +551,15 @@ export class TlsConnection {
       default:
         throw new TlsError('unexpected_message', `unexpected ${nameOf.contentType(record.type)} record`);
     }
+  }
+
+  /** TLS 1.2 (RFC 5246 §7.1): the peer switches its write keys; only a state waiting for it takes it. */
+  private handleChangeCipherSpec(): void {
+    this.queue({ channel: 'message', event: changeCipherSpecEvent('received', this.config.clock()) });
+    const state = this.state;
+    if (state === undefined || state instanceof Pending || !takesChangeCipherSpec(state)) throw new TlsError('unexpected_message', 'tls: change_cipher_spec out of order');
+    if (!this.joiner.isEmpty) throw new TlsError('unexpected_message', 'tls: change_cipher_spec inside a handshake message');
+    this.state = state.changeCipherSpec(this.outbox);
   }
 
   /** RFC 8446 §6: close_notify ends the peer's data; every other alert is fatal. */
@@ -615,7 +630,7 @@ export class TlsConnection {
   private checkHandshakeHeader(type: number, length: number): void {
     const state = this.state;
     if (state !== undefined && !(state instanceof Pending)) {
-      const expected = expectedMessages(state.kind, this.role);
+      const expected = state.expects ?? expectedMessages(state.kind, this.role);
       if (expected !== undefined && !expected.includes(type)) throw new TlsError('unexpected_message', `tls: ${nameOf.handshakeType(type)} in state ${state.kind}`);
     }
     const limit = handshakeSizeLimit(type, this.sizeLimits);
@@ -634,7 +649,8 @@ export class TlsConnection {
       queueHandshake: (raw) => this.pendingHandshake.push(raw),
       flushHandshake: () => this.flushHandshake(),
       sendRecords: (type, content) => this.sendRecords(type, content),
-      keysInstalled: (direction, suite) => this.keysInstalled(direction, suite),
+      keysInstalled: (direction, aead, rekeyable) => this.keysInstalled(direction, aead, rekeyable),
+      sendAlert: (level, description) => this.sendAlert(level, description),
       keyUpdateSent: () => {
         this.keyUpdateSentSinceData = true;
       },
@@ -646,14 +662,15 @@ export class TlsConnection {
     });
   }
 
-  private keysInstalled(direction: 'read' | 'write', suite: CipherSuiteParams): void {
+  private keysInstalled(direction: 'read' | 'write', aead: AeadAlgorithm, rekeyable: boolean): void {
     if (direction === 'read') {
       this.readKeysSet = true;
       this.peerUpdateRequested = false;
       return;
     }
     this.writeKeysSet = true;
-    this.aeadRecordLimit ??= suite.aead === 'CHACHA20-POLY1305' ? undefined : AES_GCM_RECORD_LIMIT;
+    // TLS 1.2 has no KeyUpdate: its only limit is the sequence number, which never wraps (RFC 5246 §6.1).
+    if (rekeyable) this.aeadRecordLimit ??= aead === 'CHACHA20-POLY1305' ? undefined : AES_GCM_RECORD_LIMIT;
   }
 
   /** Record-level events: always during the handshake, afterwards only when traced. */

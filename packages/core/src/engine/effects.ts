@@ -3,7 +3,8 @@ import { TlsError } from '../errors/tls-error.ts';
 import { ContentType } from '../codec/enums.ts';
 import { trafficKeys, wipe } from '../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../crypto/suites.ts';
-import type { Aead, CryptoProvider } from '../crypto/provider.ts';
+import type { CipherSuite12 } from '../crypto/suites12.ts';
+import type { Aead, AeadAlgorithm, CryptoProvider } from '../crypto/provider.ts';
 import type { RecordLayer } from '../record/record-layer.ts';
 import type { HandshakeJoiner } from '../record/handshake-joiner.ts';
 import type { EngineEvent, HandshakeStep, NegotiatedParameters, SessionTicket } from '../handshake/events.ts';
@@ -24,8 +25,13 @@ export interface EffectsHost {
   /** Send the queued handshake messages under the current write keys. */
   flushHandshake(): void;
   sendRecords(type: number, content: Uint8Array): void;
-  /** Keys for one direction were installed (`suite` for the AEAD limit of the write side). */
-  keysInstalled(direction: 'read' | 'write', suite: CipherSuiteParams): void;
+  /**
+   * Keys for one direction were installed: the AEAD (for its record limit) and whether the
+   * version can change keys (TLS 1.3's KeyUpdate; TLS 1.2 cannot).
+   */
+  keysInstalled(direction: 'read' | 'write', aead: AeadAlgorithm, rekeyable: boolean): void;
+  /** Send an alert record now (after what is queued). */
+  sendAlert(level: number, description: number): void;
   established(parameters: NegotiatedParameters): void;
   /** We sent a KeyUpdate. */
   keyUpdateSent(): void;
@@ -56,14 +62,37 @@ export class EngineEffects implements HandshakeOutbox {
     if (!this.host.joiner.isEmpty) throw new TlsError('unexpected_message', 'handshake data before a key change was not on a record boundary');
     const { aead, iv } = this.keysFor(suite, secret);
     this.host.records.setReadKeys(aead, iv);
-    this.host.keysInstalled('read', suite);
+    this.host.keysInstalled('read', suite.aead, true);
   }
 
   setWriteKeys(suite: CipherSuiteParams, secret: Uint8Array): void {
     this.host.flushHandshake(); // what was queued goes out under the old keys
     const { aead, iv } = this.keysFor(suite, secret);
     this.host.records.setWriteKeys(aead, iv);
-    this.host.keysInstalled('write', suite);
+    this.host.keysInstalled('write', suite.aead, true);
+  }
+
+  useTls12(): void {
+    this.host.records.useTls12();
+  }
+
+  setReadKeys12(suite: CipherSuite12, key: Uint8Array, iv: Uint8Array): void {
+    // RFC 5246 §7.1: change_cipher_spec comes between whole handshake messages.
+    if (!this.host.joiner.isEmpty) throw new TlsError('unexpected_message', 'change_cipher_spec inside a handshake message');
+    this.host.records.setReadKeys12(this.host.provider.createAead(suite.aead, key), iv, suite.nonce);
+    wipe(key, iv);
+    this.host.keysInstalled('read', suite.aead, false);
+  }
+
+  setWriteKeys12(suite: CipherSuite12, key: Uint8Array, iv: Uint8Array): void {
+    this.host.flushHandshake();
+    this.host.records.setWriteKeys12(this.host.provider.createAead(suite.aead, key), iv, suite.nonce);
+    wipe(key, iv);
+    this.host.keysInstalled('write', suite.aead, false);
+  }
+
+  sendWarningAlert(description: number): void {
+    this.host.sendAlert(1, description);
   }
 
   setPeerRecordSizeLimit(limit: number): void {

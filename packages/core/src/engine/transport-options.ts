@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/tls-error.ts';
 import type { CryptoProvider, KeyExchangeGroup } from '../crypto/provider.ts';
 import type { CipherSuiteName, ClientConfig, SignatureSchemeName } from '../handshake/config.ts';
+import type { CipherSuite12Name, TlsVersionName } from '../handshake/versions.ts';
 import type { ClientAuthConfig, ServerCertificate, ServerConfig } from '../handshake/server-config.ts';
 
 // The options every transport takes for what a context negotiates, named as `tls.connect` and
@@ -15,8 +16,17 @@ export type AlpnInput = readonly (string | Uint8Array)[] | Uint8Array;
 export interface ContextOptions {
   /** ALPN protocols (RFC 7301) in preference order: a client offers them, a server picks the first of its own the client offered. */
   readonly ALPNProtocols?: AlpnInput;
-  /** TLS 1.3 cipher suites in preference order: a client offers them, a server picks by its own order. */
-  readonly cipherSuites?: readonly CipherSuiteName[];
+  /**
+   * Cipher suites in preference order, TLS 1.3 and TLS 1.2 names in one list (a version named by
+   * none keeps its defaults): a client offers them, a server picks by its own order.
+   */
+  readonly cipherSuites?: readonly (CipherSuiteName | CipherSuite12Name)[];
+  /** The lowest protocol version, node:tls's name. Default 'TLSv1.2'. */
+  readonly minVersion?: TlsVersionName;
+  /** The highest protocol version. Default 'TLSv1.3'. */
+  readonly maxVersion?: TlsVersionName;
+  /** TLS 1.2: refuse a peer without the extended master secret (RFC 7627). Default true. */
+  readonly requireExtendedMasterSecret?: boolean;
   /**
    * Key exchange groups in preference order: a client offers them (with key shares for the
    * first `keyShareCount`), a server picks by its own order (a client without a share for the
@@ -121,10 +131,13 @@ function certificatePair<C, K>(options: { readonly cert?: C; readonly key?: K })
 }
 
 /** The {@link ContextOptions} fields under core's names. */
-function sharedFields(options: ContextOptions): Pick<ClientConfig & ServerConfig, 'alpnProtocols' | 'cipherSuites' | 'groups' | 'signatureSchemes' | 'recordSizeLimit' | 'outgoingBufferLimit' | 'handshakeSizeLimits' | 'provider'> {
+function sharedFields(options: ContextOptions): Pick<ClientConfig & ServerConfig, 'alpnProtocols' | 'cipherSuites' | 'minVersion' | 'maxVersion' | 'requireExtendedMasterSecret' | 'groups' | 'signatureSchemes' | 'recordSizeLimit' | 'outgoingBufferLimit' | 'handshakeSizeLimits' | 'provider'> {
   return {
     ...given('alpnProtocols', alpnNames(options.ALPNProtocols)),
     ...given('cipherSuites', options.cipherSuites),
+    ...given('minVersion', options.minVersion),
+    ...given('maxVersion', options.maxVersion),
+    ...given('requireExtendedMasterSecret', options.requireExtendedMasterSecret),
     ...given('groups', options.groups),
     ...given('signatureSchemes', options.signatureSchemes),
     ...given('recordSizeLimit', options.recordSizeLimit),

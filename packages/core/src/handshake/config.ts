@@ -1,11 +1,12 @@
 import { UsageError } from '../errors/tls-error.ts';
-import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
+import { NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { Extension } from '../codec/extension.ts';
 import type { CryptoProvider, KeyExchangeGroup, MaybePromise, PrivateKey } from '../crypto/provider.ts';
 import type { VerifiedChain } from '../x509/verify.ts';
 import { CertificateCache } from '../x509/cache.ts';
 import { MemoryTicketStore, type TicketStore } from './tickets/ticket-store.ts';
 import { DEFAULT_HANDSHAKE_SIZE_LIMITS, type HandshakeSizeLimits } from '../record/limits.ts';
+import { resolveVersionRange, splitCipherSuites, type CipherSuite12Name, type TlsVersionName, type VersionRange } from './versions.ts';
 
 export type CipherSuiteName = 'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256';
 export type SignatureSchemeName =
@@ -44,8 +45,21 @@ export interface ClientConfig {
   readonly verifyPeer?: (info: PeerVerificationInfo) => MaybePromise<void>;
   /** ALPN protocol names to offer, in preference order (RFC 7301). */
   readonly alpnProtocols?: readonly string[];
-  /** TLS 1.3 cipher suites to offer, in preference order. */
-  readonly cipherSuites?: readonly CipherSuiteName[];
+  /**
+   * Cipher suites to offer, in preference order: TLS 1.3 and TLS 1.2 names in one list; a
+   * version the list names no suite of keeps its defaults.
+   */
+  readonly cipherSuites?: readonly (CipherSuiteName | CipherSuite12Name)[];
+  /** The lowest version to negotiate (node:tls's name). Default 'TLSv1.2'. */
+  readonly minVersion?: TlsVersionName;
+  /** The highest version to offer. Default 'TLSv1.3'. */
+  readonly maxVersion?: TlsVersionName;
+  /**
+   * TLS 1.2 only: refuse a server without the extended master secret (RFC 7627). Default
+   * true; false lets a legacy server through (its master secret then does not cover the
+   * handshake, RFC 7627 §1).
+   */
+  readonly requireExtendedMasterSecret?: boolean;
   /** Key exchange groups to offer, in preference order. */
   readonly groups?: readonly KeyExchangeGroup[];
   /** How many of the leading groups get a key share in the first ClientHello (default 1). */
@@ -91,7 +105,12 @@ export interface ResolvedClientConfig {
   readonly verifyCertificates: boolean;
   readonly verifyPeer: ((info: PeerVerificationInfo) => MaybePromise<void>) | undefined;
   readonly alpnProtocols: readonly Uint8Array[];
+  /** TLS 1.3 suites, code points in preference order. */
   readonly cipherSuites: readonly number[];
+  /** TLS 1.2 suites, code points in preference order. */
+  readonly cipherSuites12: readonly number[];
+  readonly versions: VersionRange;
+  readonly requireExtendedMasterSecret: boolean;
   readonly groups: readonly KeyExchangeGroup[];
   readonly keyShareCount: number;
   readonly signatureSchemes: readonly number[];
@@ -183,7 +202,9 @@ export function resolveClientConfig(
     verifyCertificates,
     verifyPeer: config.verifyPeer,
     alpnProtocols: alpn,
-    cipherSuites: unique(config.cipherSuites ?? DEFAULT_CIPHER_SUITES, 'cipherSuites').map((s) => codePoint(CipherSuite, s, 'cipher suite')),
+    ...suites(config.cipherSuites),
+    versions: resolveVersionRange(config.minVersion, config.maxVersion),
+    requireExtendedMasterSecret: config.requireExtendedMasterSecret ?? true,
     groups,
     keyShareCount,
     signatureSchemes: unique(config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES, 'signatureSchemes').map((s) => codePoint(SignatureScheme, s, 'signature scheme')),
@@ -197,6 +218,11 @@ export function resolveClientConfig(
     ticketStore: config.ticketStore === false ? undefined : (config.ticketStore ?? new MemoryTicketStore()),
     clientCertificate: resolveClientCertificate(config.certificate, deps),
   };
+}
+
+function suites(names: readonly string[] | undefined): { cipherSuites: readonly number[]; cipherSuites12: readonly number[] } {
+  const { tls13, tls12 } = splitCipherSuites(names, DEFAULT_CIPHER_SUITES);
+  return { cipherSuites: tls13, cipherSuites12: tls12 };
 }
 
 /** The defaults with the given sizes in place; each must be an integer in 1 KiB..2^24 − 1 (the field's range, RFC 8446 §4). */

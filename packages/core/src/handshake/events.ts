@@ -7,7 +7,7 @@
 export type HandshakeStep =
   | { readonly type: 'client-hello-sent'; readonly retry: boolean; readonly serverName?: string; readonly offeredGroups: readonly string[]; readonly offeredSuites: readonly string[]; readonly alpn?: readonly string[] }
   | { readonly type: 'hello-retry-request'; readonly selectedGroup: string; readonly cookie: boolean }
-  | { readonly type: 'server-hello'; readonly cipherSuite: string; readonly group: string; readonly version: string; readonly resumed?: boolean }
+  | { readonly type: 'server-hello'; readonly cipherSuite: string; readonly group: string; readonly version: string; readonly resumed?: boolean; readonly extendedMasterSecret?: boolean }
   | { readonly type: 'encrypted-extensions'; readonly alpn?: string; readonly recordSizeLimit?: number; readonly serverNameAcknowledged: boolean }
   | { readonly type: 'certificate-request' }
   | { readonly type: 'certificate'; readonly chainLength: number; readonly subject?: string }
@@ -20,6 +20,15 @@ export type HandshakeStep =
   | { readonly type: 'server-certificate-sent'; readonly chainLength: number; readonly subject: string; readonly signatureScheme: string }
   | { readonly type: 'server-finished-sent' }
   | { readonly type: 'client-finished' }
+  // TLS 1.2 (RFC 5246 §7.3): the key exchange messages and the change_cipher_spec each side sends.
+  | { readonly type: 'server-key-exchange'; readonly group: string; readonly signatureScheme: string }
+  | { readonly type: 'server-hello-done' }
+  | { readonly type: 'client-key-exchange-sent'; readonly group: string }
+  | { readonly type: 'server-key-exchange-sent'; readonly group: string; readonly signatureScheme: string }
+  | { readonly type: 'server-hello-done-sent' }
+  | { readonly type: 'client-key-exchange'; readonly group: string }
+  | { readonly type: 'change-cipher-spec'; readonly direction: 'sent' | 'received' }
+  | { readonly type: 'new-session-ticket'; readonly direction: 'sent' | 'received'; readonly lifetimeSeconds: number }
   | { readonly type: 'established'; readonly parameters: NegotiatedParameters };
 
 /** A handshake step with its timestamp (milliseconds since the epoch, fractional). */
@@ -39,6 +48,8 @@ export interface NegotiatedParameters {
    * engine always sets it; optional only so that hand-built values stay valid (absent = false).
    */
   readonly resumed?: boolean;
+  /** TLS 1.2: whether the master secret covers the handshake (RFC 7627). Absent for TLS 1.3. */
+  readonly extendedMasterSecret?: boolean;
   /** The peer's certificate chain as sent (DER, leaf first). */
   readonly peerCertificates: readonly Uint8Array[];
   /** Subjects of the validated path, leaf first (empty when verification was disabled). */
@@ -61,8 +72,15 @@ export interface SessionTicket {
   readonly maxEarlyDataSize: number | undefined;
   readonly receivedAt: number;
   readonly cipherSuite: number;
-  /** The resumption PSK derived for this ticket (RFC 8446 §4.6.1). Secret: keep it as such. */
+  /**
+   * The resumption PSK derived for this ticket (RFC 8446 §4.6.1), or for a TLS 1.2 ticket the
+   * session's master secret (RFC 5077 §3.4). Secret: keep it as such.
+   */
   readonly psk: Uint8Array;
+  /** 'TLSv1.2' for a TLS 1.2 ticket (RFC 5077); absent for TLS 1.3. */
+  readonly version?: 'TLSv1.2';
+  /** TLS 1.2 tickets: whether the session used the extended master secret (RFC 7627 §5.3). */
+  readonly extendedMasterSecret?: boolean;
   readonly serverName: string | undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { CipherSuiteParams } from '../crypto/suites.ts';
+import type { CipherSuite12 } from '../crypto/suites12.ts';
 import type { MaybePromise } from '../crypto/provider.ts';
 import type { HandshakeStep, SessionTicket } from './events.ts';
 
@@ -22,6 +23,14 @@ export interface HandshakeOutbox {
   setReadKeys(suite: CipherSuiteParams, trafficSecret: Uint8Array): void;
   /** Protect outgoing records with keys from this traffic secret. */
   setWriteKeys(suite: CipherSuiteParams, trafficSecret: Uint8Array): void;
+  /** TLS 1.2 was negotiated: the record layer follows RFC 5246 §6.2 from now on. */
+  useTls12(): void;
+  /** TLS 1.2: decrypt incoming records with this key and implicit IV (RFC 5246 §6.3), from the next record on. */
+  setReadKeys12(suite: CipherSuite12, key: Uint8Array, iv: Uint8Array): void;
+  /** TLS 1.2: protect outgoing records with this key and implicit IV, after what is queued. */
+  setWriteKeys12(suite: CipherSuite12, key: Uint8Array, iv: Uint8Array): void;
+  /** Send a warning alert (TLS 1.2's no_renegotiation, RFC 5246 §7.2.2). */
+  sendWarningAlert(description: number): void;
   /** The peer's record_size_limit (RFC 8449): bounds what we send. */
   setPeerRecordSizeLimit(limit: number): void;
   /** Whether a plaintext change_cipher_spec may arrive now (RFC 8446 §5). */
@@ -69,6 +78,11 @@ export function after<T, S>(value: MaybePromise<T>, out: HandshakeOutbox, resume
 /** The engine's view of any handshake state, client or server: one message in, the next state out. */
 export interface HandshakeState {
   readonly kind: string;
+  /**
+   * The handshake message types this state takes, checked at each message's header. Absent:
+   * the table in `expected-messages.ts` answers by `kind`.
+   */
+  readonly expects?: readonly number[];
   handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<HandshakeState>;
 }
 
@@ -82,4 +96,17 @@ export interface TrafficState extends HandshakeState {
 /** Whether `state` is the established state. */
 export function isTraffic(state: HandshakeState): state is TrafficState {
   return state.kind === 'Connected';
+}
+
+/**
+ * A TLS 1.2 state that takes the peer's change_cipher_spec (RFC 5246 §7.1): the record layer
+ * hands it over, and the state switches read keys and returns the next state.
+ */
+export interface TakesChangeCipherSpec extends HandshakeState {
+  changeCipherSpec(out: HandshakeOutbox): HandshakeState;
+}
+
+/** Whether `state` expects a change_cipher_spec now. */
+export function takesChangeCipherSpec(state: HandshakeState): state is TakesChangeCipherSpec {
+  return typeof (state as Partial<TakesChangeCipherSpec>).changeCipherSpec === 'function';
 }

@@ -7,6 +7,7 @@ import { CertificateCache } from '../x509/cache.ts';
 import { TicketKeys, type TicketProtector } from './tickets/ticket-keys.ts';
 import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, resolveHandshakeSizeLimits, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
 import { DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS, type HandshakeSizeLimits } from '../record/limits.ts';
+import { resolveVersionRange, splitCipherSuites, type CipherSuite12Name, type TlsVersionName, type VersionRange } from './versions.ts';
 
 /** One certificate chain and its private key. */
 export interface ServerCertificate {
@@ -23,8 +24,14 @@ export interface ServerConfig {
   readonly certificates: readonly ServerCertificate[];
   /** ALPN protocols in our preference order (RFC 7301); when the client offers ALPN and none matches: no_application_protocol. */
   readonly alpnProtocols?: readonly string[];
-  /** Suites in our preference order (the server picks). */
-  readonly cipherSuites?: readonly CipherSuiteName[];
+  /** Suites in our preference order (the server picks): TLS 1.3 and 1.2 names in one list; a version named by none keeps its defaults. */
+  readonly cipherSuites?: readonly (CipherSuiteName | CipherSuite12Name)[];
+  /** The lowest version to accept (node:tls's name). Default 'TLSv1.2'. */
+  readonly minVersion?: TlsVersionName;
+  /** The highest version to accept. Default 'TLSv1.3'. */
+  readonly maxVersion?: TlsVersionName;
+  /** TLS 1.2 only: refuse clients without the extended master secret (RFC 7627). Default true. */
+  readonly requireExtendedMasterSecret?: boolean;
   /** Groups in our preference order; a client without a share for an acceptable group gets a HelloRetryRequest. */
   readonly groups?: readonly KeyExchangeGroup[];
   /** Signature schemes we are willing to sign CertificateVerify with, in preference order. */
@@ -89,8 +96,14 @@ export interface ResolvedServerConfig {
   readonly certificates: readonly LoadedCertificate[];
   readonly alpnProtocols: readonly Uint8Array[];
   readonly cipherSuites: readonly number[];
+  /** TLS 1.2 suites in preference order. */
+  readonly cipherSuites12: readonly number[];
+  readonly versions: VersionRange;
+  readonly requireExtendedMasterSecret: boolean;
   readonly groups: readonly KeyExchangeGroup[];
   readonly signatureSchemes: readonly number[];
+  /** What we sign a TLS 1.2 ServerKeyExchange with: `signatureSchemes`, plus rsa_pkcs1_* unless the list was given. */
+  readonly signatureSchemes12: readonly number[];
   readonly recordSizeLimit: number;
   readonly outgoingBufferLimit: number;
   readonly handshakeSizeLimits: HandshakeSizeLimits;
@@ -165,9 +178,13 @@ export function resolveServerConfig(
       if (b.length < 1 || b.length > 255) throw new UsageError(`ALPN protocol "${p}" must be 1..255 bytes`);
       return b;
     }),
-    cipherSuites: names(config.cipherSuites, DEFAULT_CIPHER_SUITES, CipherSuite, 'cipherSuites'),
+    ...suitesOf(config.cipherSuites),
+    versions: resolveVersionRange(config.minVersion, config.maxVersion),
+    requireExtendedMasterSecret: config.requireExtendedMasterSecret ?? true,
     groups,
     signatureSchemes: names(config.signatureSchemes, DEFAULT_SERVER_SIGNATURE_SCHEMES, SignatureScheme, 'signatureSchemes'),
+    // RFC 5246 §7.4.1.4.1: PKCS#1 v1.5 signatures are TLS 1.2's usual RSA ones.
+    signatureSchemes12: names(config.signatureSchemes, [...DEFAULT_SERVER_SIGNATURE_SCHEMES, 'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512'], SignatureScheme, 'signatureSchemes'),
     recordSizeLimit,
     outgoingBufferLimit: config.outgoingBufferLimit ?? 128 * 1024,
     handshakeSizeLimits: resolveHandshakeSizeLimits(config.handshakeSizeLimits, DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS),
@@ -179,6 +196,11 @@ export function resolveServerConfig(
     clientAuth: config.clientAuth === undefined ? undefined : resolveClientAuth(config.clientAuth, deps.loadCertificates),
     testing: config.testing,
   };
+}
+
+function suitesOf(list: readonly string[] | undefined): { cipherSuites: readonly number[]; cipherSuites12: readonly number[] } {
+  const { tls13, tls12 } = splitCipherSuites(list, DEFAULT_CIPHER_SUITES);
+  return { cipherSuites: tls13, cipherSuites12: tls12 };
 }
 
 function resolveClientAuth(auth: ClientAuthConfig, loadCertificates: (input: ClientAuthConfig['ca']) => Uint8Array[]): ResolvedClientAuth {

@@ -1,4 +1,5 @@
 import type { NegotiatedParameters } from '../handshake/events.ts';
+import { TLS12_CIPHER_SUITES } from '../crypto/suites12.ts';
 
 /** How a connection ended, emitted once by a transport's `close$`. */
 export interface CloseInfo {
@@ -15,7 +16,12 @@ export interface CipherInfo {
   readonly version: string;
 }
 
-/** The negotiated suite as {@link CipherInfo}, or null before the handshake. */
+/**
+ * The negotiated suite as {@link CipherInfo}, or null before the handshake. As node:tls: a TLS
+ * 1.2 suite's `name` is OpenSSL's (`ECDHE-RSA-AES128-GCM-SHA256`), a TLS 1.3 suite's the IANA one.
+ */
 export function cipherInfo(negotiated: NegotiatedParameters | undefined): CipherInfo | null {
-  return negotiated ? { name: negotiated.cipherSuite, standardName: negotiated.cipherSuite, version: negotiated.version } : null;
+  if (negotiated === undefined) return null;
+  const suite12 = TLS12_CIPHER_SUITES.find((s) => s.name === negotiated.cipherSuite);
+  return { name: suite12?.opensslName ?? negotiated.cipherSuite, standardName: negotiated.cipherSuite, version: negotiated.version };
 }

@@ -6,6 +6,7 @@ import { RecordDeframer, isKnownContentType, type RawRecord } from './deframer.t
 import { encodePlaintextRecord, fragment } from './fragmenter.ts';
 import { MAX_CHANGE_CIPHER_SPEC_RECORDS, MAX_INNER_PLAINTEXT, MAX_PLAINTEXT, MIN_RECORD_SIZE_LIMIT, TLS13_TAG_LENGTH } from './limits.ts';
 import { RecordOpener, RecordSealer, type OpenedRecord } from './protection.ts';
+import { RecordOpener12, RecordSealer12, type NonceStyle12 } from './protection12.ts';
 
 /** legacy_record_version of the initial ClientHello record (RFC 8446 §5.1). */
 const LEGACY_VERSION_INITIAL = 0x0301;
@@ -30,8 +31,10 @@ export interface ReadRecord {
  */
 export class RecordLayer {
   private readonly deframer = new RecordDeframer();
-  private opener: RecordOpener | undefined;
-  private sealer: RecordSealer | undefined;
+  private opener: RecordOpener | RecordOpener12 | undefined;
+  private sealer: RecordSealer | RecordSealer12 | undefined;
+  /** TLS 1.2 rules (RFC 5246 §6.2): content types in the clear, a real change_cipher_spec. */
+  private tls12 = false;
   private readFailure: TlsError | undefined;
   private wroteAnything = false;
   private maxFragment = MAX_PLAINTEXT;
@@ -102,6 +105,12 @@ export class RecordLayer {
 
   /** One record through the checks; null when it is dropped. */
   private accept(raw: RawRecord): ReadRecord | null {
+    if (raw.type === ContentType.change_cipher_spec && this.tls12) {
+      // RFC 5246 §7.1: one byte, 1, in the clear (we never renegotiate); the handshake state
+      // decides whether it may come now.
+      if (this.opener !== undefined || raw.fragment.length !== 1 || raw.fragment[0] !== 0x01) throw new TlsError('unexpected_message', 'tls: unexpected change_cipher_spec record');
+      return { type: raw.type, content: raw.fragment };
+    }
     if (raw.type === ContentType.change_cipher_spec) {
       // RFC 8446 §5: a CCS of the single byte 0x01 is dropped while allowed; any other
       // value, or one outside that window, is unexpected_message.
@@ -126,7 +135,8 @@ export class RecordLayer {
     return { type: raw.type, content: raw.fragment };
   }
 
-  private acceptProtected(opener: RecordOpener, raw: RawRecord): ReadRecord | null {
+  private acceptProtected(opener: RecordOpener | RecordOpener12, raw: RawRecord): ReadRecord | null {
+    if (opener instanceof RecordOpener12) return this.acceptProtected12(opener, raw);
     if (raw.type === ContentType.alert && this.acceptPlaintextAlerts) return { type: raw.type, content: raw.fragment };
     if (raw.type !== ContentType.application_data) {
       throw new TlsError('unexpected_message', 'tls: unprotected record after record protection started');
@@ -142,6 +152,45 @@ export class RecordLayer {
     this.earlyDataBudget = undefined;
     this.readCount++;
     return opened;
+  }
+
+  /** RFC 5246 §6.2.3.3: every content type protected, the type in the clear; no empty handshake or alert. */
+  private acceptProtected12(opener: RecordOpener12, raw: RawRecord): ReadRecord {
+    // RFC 8449 §4: in TLS 1.2 the limit counts the plaintext, at most 2^14.
+    const opened = opener.open(raw, Math.min(this.readLimit, MAX_PLAINTEXT));
+    if (opened.content.length === 0 && raw.type !== ContentType.application_data) throw new TlsError('unexpected_message', 'tls: zero-length protected record');
+    this.readCount++;
+    return opened;
+  }
+
+  /**
+   * Switch to TLS 1.2 record rules (RFC 5246 §6.2) once TLS 1.2 is negotiated: a
+   * change_cipher_spec is handed to the engine instead of being dropped for compatibility;
+   * protected records keep their content type; the peer's record_size_limit counts plaintext.
+   */
+  useTls12(): void {
+    this.tls12 = true;
+    this.acceptCompatibilityCcs = false;
+  }
+
+  /** Whether TLS 1.2 record rules apply. */
+  get isTls12(): boolean {
+    return this.tls12;
+  }
+
+  /** Start decrypting with TLS 1.2 keys (RFC 5246 §6.1: after the peer's change_cipher_spec); sequence number 0. */
+  setReadKeys12(aead: Aead, iv: Uint8Array, style: NonceStyle12): void {
+    if (this.readFailure) throw this.readFailure;
+    this.opener?.destroy();
+    this.opener = new RecordOpener12(aead, iv, style);
+    this.readCount = 0;
+  }
+
+  /** Start protecting with TLS 1.2 keys (after our change_cipher_spec); sequence number 0. */
+  setWriteKeys12(aead: Aead, iv: Uint8Array, style: NonceStyle12): void {
+    this.sealer?.destroy();
+    this.sealer = new RecordSealer12(aead, iv, style);
+    this.writeCount = 0;
   }
 
   /** Count `bytes` of skipped early data; false when not skipping. */
@@ -248,7 +297,8 @@ export class RecordLayer {
    */
   setPeerRecordSizeLimit(limit: number): void {
     if (!Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT) throw new TlsError('illegal_parameter', `tls: record_size_limit ${limit} is below ${MIN_RECORD_SIZE_LIMIT}`);
-    this.maxFragmentLength = Math.min(limit, MAX_INNER_PLAINTEXT) - 1;
+    // TLS 1.2 counts plaintext (at most 2^14); TLS 1.3 the inner plaintext, type byte included.
+    this.maxFragmentLength = this.tls12 ? Math.min(limit, MAX_PLAINTEXT) : Math.min(limit, MAX_INNER_PLAINTEXT) - 1;
   }
 
   /**
@@ -275,7 +325,7 @@ export class RecordLayer {
       for (const piece of pieces) records.push(encodePlaintextRecord(type, version, piece));
     } else {
       for (const piece of pieces) {
-        records.push(sealer.seal(type, piece, this.paddingFor(piece.length)));
+        records.push(sealer instanceof RecordSealer12 ? sealer.seal(type, piece) : sealer.seal(type, piece, this.paddingFor(piece.length)));
         this.writeCount++;
       }
     }

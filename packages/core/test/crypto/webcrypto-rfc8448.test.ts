@@ -38,6 +38,7 @@ function webCryptoTraceClient(section: string, keyShares: Partial<Record<KeyExch
     cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
     groups: ['x25519', 'secp256r1', 'secp384r1'],
     middleboxCompatibility: false,
+    minVersion: 'TLSv1.3', // the trace's ClientHello offers TLS 1.3 only
     testing: { rewriteClientHelloExtensions: shapeLikeTrace(hellos) },
   });
   const conn = ctx.connection({ serverName: 'server' });

@@ -166,9 +166,11 @@ describe('hostile ClientHellos', () => {
     expectAlert(feed(helloRecord(clientHello({ shares: [{ group: NamedGroup.x25519, keyExchange: new Uint8Array(31).fill(9) }] }))), 'illegal_parameter');
   });
 
-  it('only unknown versions, or no supported_versions: protocol_version', () => {
-    expectAlert(feed(helloRecord(clientHello({ versions: [0x7f12, 0x0303] }))), 'protocol_version');
-    expectAlert(feed(helloRecord(clientHello({ versions: null }))), 'protocol_version');
+  it('only unknown or old versions: protocol_version, naming both sides\' versions', () => {
+    const conn = feed(helloRecord(clientHello({ versions: [0x7f12, 0x0302] })));
+    expectAlert(conn, 'protocol_version');
+    expect(conn.error?.message).toMatch(/client offers .*TLSv1\.1; we speak TLSv1\.2 to TLSv1\.3/);
+    expectAlert(feed(helloRecord({ ...clientHello({ versions: null }), legacyVersion: 0x0302 })), 'protocol_version');
   });
 
   it('a compression method other than null: illegal_parameter', () => {

@@ -1,6 +1,5 @@
 // Real clients into the rxtls server: openssl s_client and node:tls, across suites, groups and
 // certificate types, with HelloRetryRequest and ALPN, 1 MiB echoed both ways.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo, Server } from 'node:net';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsSession } from '@rxtls/core';
 import { createTlsServer } from '../../src/index.ts';
 import { getTestPki, type TestPki } from '../../../core/test/support/pki.ts';
+import { sClient as sClientWith } from '../support/openssl-client.ts';
 
 const MiB = 1024 * 1024;
 let pki: TestPki;
@@ -39,26 +39,8 @@ async function startServer(kind: 'p256' | 'p384' | 'ed25519' | 'rsa2048', extra:
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-/** `openssl s_client -quiet`: send `data`, collect `data.length` echoed bytes, report what it printed. */
-async function sClient(port: number, args: readonly string[], data: Buffer): Promise<{ echoed: Buffer; stderr: string }> {
-  const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', '-verify_return_error', '-quiet', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const chunks: Buffer[] = [];
-  let got = 0;
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      chunks.push(d);
-      got += d.length;
-      if (got >= data.length) resolve();
-    });
-    child.on('exit', (code) => (got >= data.length ? resolve() : reject(new Error(`s_client exited ${code} after ${got} bytes: ${stderr}`))));
-  });
-  child.stdin.write(data);
-  await done;
-  child.kill();
-  return { echoed: Buffer.concat(chunks), stderr };
-}
+/** `openssl s_client -tls1_3 -quiet` against our server (see support/openssl-client.ts). */
+const sClient = (port: number, args: readonly string[], data: Buffer) => sClientWith(port, { caFile: pki.rootPath, args }, data);
 
 describe('openssl s_client -> rxtls server', () => {
   const cases: ['p256' | 'p384' | 'ed25519' | 'rsa2048', string, string][] = [];

@@ -24,6 +24,8 @@ export interface OpensslServerOptions {
   readonly alpn?: string;
   readonly keylogFile?: string;
   readonly extraArgs?: readonly string[];
+  /** The version flag: '-tls1_3' (default), '-tls1_2', or none (both versions). */
+  readonly version?: '-tls1_3' | '-tls1_2' | 'any';
 }
 
 /** A free loopback port (bound, read, released). */
@@ -78,9 +80,10 @@ async function waitForListening(proc: ChildProcessWithoutNullStreams): Promise<n
   throw new Error('openssl s_server did not start listening');
 }
 
-/** Start `openssl s_server -tls1_3 -quiet` on a loopback port. */
+/** Start `openssl s_server -tls1_3 -quiet` (or the version asked for) on a loopback port. */
 export async function startOpensslServer(options: OpensslServerOptions): Promise<OpensslServer> {
-  const args = ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-quiet', '-cert', options.cert, '-key', options.key];
+  const version = options.version ?? '-tls1_3';
+  const args = ['s_server', '-accept', '127.0.0.1:0', ...(version === 'any' ? [] : [version]), '-quiet', '-cert', options.cert, '-key', options.key];
   if (options.chain) args.push('-cert_chain', options.chain);
   if (options.groups) args.push('-groups', options.groups);
   if (options.ciphersuites) args.push('-ciphersuites', options.ciphersuites);

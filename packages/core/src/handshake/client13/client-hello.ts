@@ -12,6 +12,8 @@ import { encodeProtocolNameList } from '../../codec/extensions/alpn.ts';
 import { encodeRecordSizeLimit } from '../../codec/extensions/record-size-limit.ts';
 import { encodeCookie } from '../../codec/extensions/cookie.ts';
 import { encodePreSharedKeyClientHello, encodePskBinders, truncateClientHelloForBinders } from '../../codec/extensions/pre-shared-key.ts';
+import { encodeEcPointFormats, encodeRenegotiationInfo } from '../../codec/extensions/tls12.ts';
+import { encodeEmptyExtension } from '../../codec/extensions/empty.ts';
 import { concat } from '../../bytes/util.ts';
 import { EarlySecret, finishedVerifyData } from '../../crypto/key-schedule.ts';
 import type { CipherSuiteParams } from '../../crypto/suites.ts';
@@ -38,21 +40,45 @@ export interface ClientHelloPlan {
   readonly cookie: Uint8Array | undefined;
   /** The ticket to offer, if any. */
   readonly psk?: OfferedTicket | undefined;
+  /** A TLS 1.2 ticket to offer in session_ticket (RFC 5077 §3.2), if any. */
+  readonly ticket12?: SessionTicket | undefined;
+}
+
+/** Whether the config lets us offer TLS 1.3, and TLS 1.2. */
+function offers(config: ResolvedClientConfig): { tls13: boolean; tls12: boolean } {
+  return { tls13: config.versions.max >= ProtocolVersion.TLS1_3, tls12: config.versions.min <= ProtocolVersion.TLS1_2 };
+}
+
+/** The cipher_suites list: TLS 1.3 suites, then TLS 1.2 ones, each as far as the versions allow. */
+export function offeredCipherSuites(config: ResolvedClientConfig): number[] {
+  const { tls13, tls12 } = offers(config);
+  return [...(tls13 ? config.cipherSuites : []), ...(tls12 ? config.cipherSuites12 : [])];
 }
 
 /** The ClientHello extensions, in the order we send them. RFC 8446 §4.1.2, §9.2. */
 export function clientHelloExtensions(config: ResolvedClientConfig, plan: ClientHelloPlan): Extension[] {
   const exts: Extension[] = [];
   if (plan.sniHostName !== undefined) exts.push({ type: ExtensionType.server_name, data: encodeServerNameList(plan.sniHostName) });
+  const { tls13, tls12 } = offers(config);
   exts.push({ type: ExtensionType.supported_groups, data: encodeNamedGroupList(config.groups.map((g) => NamedGroup[g])) });
   exts.push({ type: ExtensionType.signature_algorithms, data: encodeSignatureSchemeList(config.signatureSchemes) });
-  exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClientHello([ProtocolVersion.TLS1_3]) });
-  exts.push({
-    type: ExtensionType.key_share,
-    data: encodeKeyShareClientHello(plan.keyShares.map((k) => ({ group: NamedGroup[k.group], keyExchange: k.publicKey }))),
-  });
-  // Without psk_key_exchange_modes a server may not send NewSessionTicket (RFC 8446 §4.2.9).
-  exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskKeyExchangeModes([PskKeyExchangeMode.psk_dhe_ke]) });
+  if (tls12) {
+    // RFC 8422 §5.1.2, RFC 7627 §5.1, RFC 5746 §3.4 (the extension, not the SCSV), RFC 5077 §3.2.
+    exts.push({ type: ExtensionType.ec_point_formats, data: encodeEcPointFormats() });
+    exts.push({ type: ExtensionType.extended_master_secret, data: encodeEmptyExtension() });
+    exts.push({ type: ExtensionType.renegotiation_info, data: encodeRenegotiationInfo() });
+    exts.push({ type: ExtensionType.session_ticket, data: plan.ticket12?.ticket ?? new Uint8Array(0) });
+  }
+  if (tls13) {
+    // RFC 8446 §4.2.1: our versions, newest first; without TLS 1.3 a 1.2 ClientHello has none.
+    exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClientHello(tls12 ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2] : [ProtocolVersion.TLS1_3]) });
+    exts.push({
+      type: ExtensionType.key_share,
+      data: encodeKeyShareClientHello(plan.keyShares.map((k) => ({ group: NamedGroup[k.group], keyExchange: k.publicKey }))),
+    });
+    // Without psk_key_exchange_modes a server may not send NewSessionTicket (RFC 8446 §4.2.9).
+    exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskKeyExchangeModes([PskKeyExchangeMode.psk_dhe_ke]) });
+  }
   if (config.alpnProtocols.length > 0) {
     exts.push({ type: ExtensionType.application_layer_protocol_negotiation, data: encodeProtocolNameList(config.alpnProtocols) });
   }
@@ -85,7 +111,7 @@ export function clientHelloMessage(
     legacyVersion: ProtocolVersion.TLS1_2,
     random: plan.random,
     legacySessionId: plan.legacySessionId,
-    cipherSuites: [...config.cipherSuites],
+    cipherSuites: offeredCipherSuites(config),
     legacyCompressionMethods: [0],
     extensions,
   });

@@ -79,8 +79,8 @@ function handleServerCertificate(
   return new Pending<ClientState>(verifyPeer(session, certificates), (chain) => next(chain as VerifiedChain | undefined));
 }
 
-/** Chain validation, then the user's hook. Failures become typed certificate errors. */
-async function verifyPeer(session: ClientSession, certificates: readonly Uint8Array[]): Promise<VerifiedChain | undefined> {
+/** Chain validation, then the user's hook (both versions). Failures become typed certificate errors. */
+export async function verifyPeer(session: ClientSession, certificates: readonly Uint8Array[]): Promise<VerifiedChain | undefined> {
   const { config } = session;
   const chain = config.verifyCertificates ? await verifyServerChain(config, certificates, session.serverName) : undefined;
   if (config.verifyPeer) {

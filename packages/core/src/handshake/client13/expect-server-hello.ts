@@ -2,24 +2,22 @@ import { TlsError, check } from '../../errors/tls-error.ts';
 import { bytesEqual } from '../../bytes/util.ts';
 import { ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, nameOf } from '../../codec/enums.ts';
 import { findExtension, type Extension } from '../../codec/extension.ts';
-import { decodeServerHello, isHelloRetryRequest, type ServerHello } from '../../codec/messages/server-hello.ts';
+import { decodeServerHello, downgradeSentinel, isHelloRetryRequest, type ServerHello } from '../../codec/messages/server-hello.ts';
+import { allows, describeRange } from '../versions.ts';
+import { handleServerHello12, type ClientHello12Offer } from '../client12/server-hello12.ts';
 import { decodeSupportedVersionsServerHello } from '../../codec/extensions/supported-versions.ts';
 import { decodeKeyShareHelloRetryRequest, decodeKeyShareServerHello } from '../../codec/extensions/key-share.ts';
 import { decodeCookie } from '../../codec/extensions/cookie.ts';
 import { getCipherSuite, type CipherSuiteParams } from '../../crypto/suites.ts';
 import { EarlySecret, wipe } from '../../crypto/key-schedule.ts';
 import type { KeyExchangeGroup, KeyExchangeKeyPair } from '../../crypto/provider.ts';
-import { after, type HandshakeOutbox, type ReceivedMessage, type Transition } from '../outbox.ts';
+import { after, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../outbox.ts';
 import { clientHelloMessage, type OfferedTicket } from './client-hello.ts';
 import { decodePreSharedKeyServerHello } from '../../codec/extensions/pre-shared-key.ts';
 import { unexpectedMessage, type ClientSession } from './common.ts';
 import { ExpectEncryptedExtensions } from './expect-encrypted-extensions.ts';
 import type { ClientState } from './state.ts';
 
-// RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random when a TLS 1.3 server negotiates
-// TLS 1.2 ("DOWNGRD" 01) or TLS 1.1 and below ("DOWNGRD" 00).
-const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
-const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
 
 // RFC 8446 §4.1.3/§4.1.4: what each message may carry.
 const SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.pre_shared_key]);
@@ -41,11 +39,14 @@ export class ExpectServerHello {
     readonly sentCompatibilityCcs: boolean,
     /** The ticket offered in the last ClientHello, if any. */
     readonly psk: OfferedTicket | undefined,
+    /** What a TLS 1.2 ServerHello needs: our first ClientHello and the 1.2 ticket offered. Absent after a HelloRetryRequest. */
+    readonly tls12?: ClientHello12Offer,
   ) {}
 
-  handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState> {
+  handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<ClientState | HandshakeState> {
     if (msg.type !== HandshakeType.server_hello) throw unexpectedMessage(this.kind, msg);
     const sh = decodeServerHello(msg.body);
+    if (findExtension(sh.extensions, ExtensionType.supported_versions) === undefined) return this.handleLegacyVersion(sh, msg, out);
     this.checkVersion(sh);
     check(bytesEqual(sh.legacySessionIdEcho, this.session.legacySessionId), 'illegal_parameter', 'ServerHello legacy_session_id_echo differs from ours');
     check(sh.legacyCompressionMethod === 0, 'illegal_parameter', 'ServerHello legacy_compression_method must be 0');
@@ -57,14 +58,26 @@ export class ExpectServerHello {
     return isHelloRetryRequest(sh) ? this.handleHelloRetryRequest(sh, suite, msg, out) : this.handleServerHello(sh, suite, msg, out);
   }
 
-  /** RFC 8446 §4.1.3 downgrade sentinel and §4.2.1 supported_versions. */
-  private checkVersion(sh: ServerHello): void {
-    const tail = sh.random.subarray(24);
-    const versions = findExtension(sh.extensions, ExtensionType.supported_versions);
-    if (versions === undefined) {
-      check(!bytesEqual(tail, DOWNGRADE_TLS12) && !bytesEqual(tail, DOWNGRADE_TLS11), 'illegal_parameter', 'ServerHello.random carries the downgrade sentinel');
-      throw new TlsError('protocol_version', `server negotiated ${nameOf.protocolVersion(sh.legacyVersion)}; only TLS 1.3 is enabled`);
+  /**
+   * A ServerHello without supported_versions negotiates TLS 1.2 or older (RFC 8446 §4.2.1).
+   * A client that offered TLS 1.3 refuses one whose random ends in a downgrade sentinel
+   * (§4.1.3): a TLS 1.3 server was made to pick an older version.
+   */
+  private handleLegacyVersion(sh: ServerHello, msg: ReceivedMessage, out: HandshakeOutbox): Transition<HandshakeState> {
+    const { config } = this.session;
+    if (config.versions.max >= ProtocolVersion.TLS1_3) {
+      check(downgradeSentinel(sh.random) === undefined, 'illegal_parameter', 'ServerHello.random carries the downgrade sentinel: a TLS 1.3 server was made to negotiate an older version (RFC 8446 §4.1.3)');
     }
+    const offered = this.tls12;
+    if (sh.legacyVersion !== ProtocolVersion.TLS1_2 || !allows(config.versions, ProtocolVersion.TLS1_2) || offered === undefined) {
+      throw new TlsError('protocol_version', `server negotiated ${nameOf.protocolVersion(sh.legacyVersion)}; we speak ${describeRange(config.versions)}`);
+    }
+    return handleServerHello12(this.session, { ...offered, keyShares: this.keyShares, offered: this.offered }, sh, msg, out);
+  }
+
+  /** RFC 8446 §4.2.1 supported_versions (present: TLS 1.3). */
+  private checkVersion(sh: ServerHello): void {
+    const versions = findExtension(sh.extensions, ExtensionType.supported_versions)!;
     const selected = decodeSupportedVersionsServerHello(versions);
     check(selected === ProtocolVersion.TLS1_3, 'illegal_parameter', `server selected ${nameOf.protocolVersion(selected)}, which we did not offer`);
     check(sh.legacyVersion === ProtocolVersion.TLS1_2, 'illegal_parameter', 'ServerHello legacy_version must be 0x0303');

@@ -42,7 +42,8 @@ export function acceptPsk(config: ResolvedServerConfig, offer: ClientHelloOffer,
     const identity = offered.identities[i]!;
     const plaintext = config.ticketKeys.open(identity.identity);
     const state = plaintext === undefined ? undefined : decodeResumptionState(plaintext);
-    if (state === undefined || !usable(state, suite, offer, identity.obfuscatedTicketAge, now)) continue;
+    // A TLS 1.2 session's ticket does not resume TLS 1.3 (its secret is a master secret, not a PSK).
+    if (state === undefined || state.version !== undefined || !usable(state, suite, offer, identity.obfuscatedTicketAge, now)) continue;
     const earlySecret = EarlySecret.create(config.provider, suite, state.psk);
     // §4.2.11.2: the binder covers the transcript through the ClientHello without its binders.
     const truncated = clientHelloRaw.subarray(0, clientHelloRaw.length - pskBindersLength(offered.binders));

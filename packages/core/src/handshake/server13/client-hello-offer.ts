@@ -44,11 +44,7 @@ export function keyExchangeGroup(code: number): KeyExchangeGroup | undefined {
  */
 export function readClientHello(hello: ClientHello): ClientHelloOffer {
   const ext = (type: number): Uint8Array | undefined => findExtension(hello.extensions, type);
-  // §4.2.1: without supported_versions the client only speaks TLS 1.2 or older.
-  const versionsData = ext(ExtensionType.supported_versions);
-  if (versionsData === undefined) throw new TlsError('protocol_version', 'client does not offer TLS 1.3 (no supported_versions)');
-  const versions = decodeSupportedVersionsClientHello(versionsData);
-  check(versions.includes(ProtocolVersion.TLS1_3), 'protocol_version', `client offers ${versions.map((v) => nameOf.protocolVersion(v)).join(', ')}, not TLS 1.3`);
+  // The version was negotiated before (negotiate-version.ts): TLS 1.3 from supported_versions.
   // §4.1.2, Appendix D: a TLS 1.3 ClientHello carries legacy_version 0x0303.
   check(hello.legacyVersion === ProtocolVersion.TLS1_2, 'protocol_version', `TLS 1.3 ClientHello with legacy_version ${nameOf.protocolVersion(hello.legacyVersion)}, not 0x0303`);
   // §4.1.2: exactly one compression method, null.

@@ -18,6 +18,8 @@ import { readClientHello, type ClientHelloOffer } from './client-hello-offer.ts'
 import { chooseCipherSuite, chooseKeyShare } from './negotiate.ts';
 import { sendServerFlight } from './server-flight.ts';
 import { acceptPsk } from './accept-psk.ts';
+import { negotiateVersion } from '../server12/negotiate-version.ts';
+import { acceptClientHello12 } from '../server12/accept-client-hello12.ts';
 
 /** What a HelloRetryRequest fixed, which the second ClientHello must follow (RFC 8446 §4.1.4). */
 export interface RetryState {
@@ -43,7 +45,14 @@ export class ExpectClientHello implements HandshakeState {
 
   handle(msg: ReceivedMessage, out: HandshakeOutbox): Transition<HandshakeState> {
     if (msg.type !== HandshakeType.client_hello) throw unexpectedMessage(this.kind, msg);
-    const offer = readClientHello(decodeClientHello(msg.body));
+    const hello = decodeClientHello(msg.body);
+    const version = negotiateVersion(this.config.versions, hello);
+    if (version === ProtocolVersion.TLS1_2) {
+      // §4.1.4: a second ClientHello must keep to TLS 1.3.
+      check(this.retry === undefined, 'illegal_parameter', 'second ClientHello no longer offers TLS 1.3');
+      return acceptClientHello12(this.config, hello, msg.raw, out);
+    }
+    const offer = readClientHello(hello);
     // RFC 8446 §5: from the first ClientHello on, a compatibility CCS may arrive.
     out.setAcceptCompatibilityCcs(true);
     const suite = chooseCipherSuite(this.config, offer);

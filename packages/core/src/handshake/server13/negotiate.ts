@@ -55,7 +55,7 @@ export function chooseCertificate(config: ResolvedServerConfig, offer: ClientHel
 }
 
 /** RFC 7301 §3.2: our first protocol the client offers; none in common: no_application_protocol. */
-export function chooseAlpn(config: ResolvedServerConfig, offer: ClientHelloOffer): Uint8Array | undefined {
+export function chooseAlpn(config: ResolvedServerConfig, offer: Pick<ClientHelloOffer, 'alpn'>): Uint8Array | undefined {
   if (offer.alpn === undefined || config.alpnProtocols.length === 0) return undefined;
   const chosen = config.alpnProtocols.find((ours) => offer.alpn!.some((theirs) => bytesEqual(ours, theirs)));
   if (chosen === undefined) throw new TlsError('no_application_protocol', 'no application protocol in common');

@@ -15,9 +15,18 @@ export interface ResumptionState {
   readonly lifetimeSeconds: number;
   readonly alpn: Uint8Array | undefined;
   readonly serverName: string | undefined;
+  /**
+   * The protocol version of the session: absent for TLS 1.3; 0x0303 for a TLS 1.2 session, whose
+   * `psk` is then the master secret (RFC 5077 §4) and `ticketAgeAdd` is 0.
+   */
+  readonly version?: number;
+  /** TLS 1.2: whether the session used the extended master secret (RFC 7627 §5.3). */
+  readonly extendedMasterSecret?: boolean;
 }
 
-const FORMAT_VERSION = 1;
+// 2: adds the protocol version and the extended master secret flag.
+const FORMAT_VERSION = 2;
+const TLS13 = 0x0304;
 
 /** Serialize a resumption state (the plaintext of a ticket). */
 export function encodeResumptionState(s: ResumptionState): Uint8Array {
@@ -27,6 +36,7 @@ export function encodeResumptionState(s: ResumptionState): Uint8Array {
   w.u32(s.lifetimeSeconds);
   w.u8(s.alpn === undefined ? 0 : 1).vec8(s.alpn ?? new Uint8Array(0));
   w.u8(s.serverName === undefined ? 0 : 1).vec16(new TextEncoder().encode(s.serverName ?? ''));
+  w.u16(s.version ?? TLS13).u8(s.extendedMasterSecret ? 1 : 0);
   return w.finish();
 }
 
@@ -44,8 +54,11 @@ export function decodeResumptionState(data: Uint8Array): ResumptionState | undef
     const alpn = r.vec8().slice();
     const hasName = r.u8() === 1;
     const name = new TextDecoder().decode(r.vec16());
+    const version = r.u16();
+    const extendedMasterSecret = r.u8() === 1;
     r.end();
-    return { cipherSuite, psk, ticketAgeAdd, createdAt, lifetimeSeconds, alpn: hasAlpn ? alpn : undefined, serverName: hasName ? name : undefined };
+    const common = { cipherSuite, psk, ticketAgeAdd, createdAt, lifetimeSeconds, alpn: hasAlpn ? alpn : undefined, serverName: hasName ? name : undefined };
+    return version === TLS13 ? common : { ...common, version, extendedMasterSecret };
   } catch {
     return undefined;
   }
