@@ -7,8 +7,8 @@ import { CertificateError, TlsError, type CipherSuiteName, type KeyExchangeGroup
 import { connectTls } from '../src/index.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from './support/openssl-server.ts';
+import { MiB, echoBothWays, readExactly } from './support/session-io.ts';
 
-const MiB = 1024 * 1024;
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 const SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const CERTS = ['p256', 'p384', 'ed25519', 'rsa2048'] as const;
@@ -18,34 +18,6 @@ let pki: TestPki;
 beforeAll(async () => {
   pki = await getTestPki();
 });
-
-/** Read from the session until `n` bytes arrived. */
-async function readExactly(session: TlsSession, n: number): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  let got = 0;
-  while (got < n) {
-    const chunk = await session.read();
-    if (chunk === null) throw new Error(`connection closed after ${got} of ${n} bytes`);
-    parts.push(chunk);
-    got += chunk.length;
-  }
-  return Buffer.concat(parts);
-}
-
-/** 1 MiB each way through `openssl s_server -quiet`, then a clean close. */
-async function echoBothWays(server: OpensslServer, session: TlsSession): Promise<void> {
-  const before = server.received().length;
-  const up = randomBytes(MiB);
-  const down = randomBytes(MiB);
-  server.process.stdin.write(down);
-  const [received] = await Promise.all([readExactly(session, MiB), session.write(up)]);
-  expect(received.equals(down)).toBe(true);
-  const serverGot = await server.waitForReceived(before + MiB);
-  expect(serverGot.subarray(before, before + MiB).equals(up)).toBe(true);
-  await session.shutdown();
-  expect(await session.read()).toBeNull(); // the server's close_notify: a clean end
-  session.destroy();
-}
 
 describe.each(CERTS)('rxtls client → openssl s_server -tls1_3 (%s certificate)', (certKind) => {
   let server: OpensslServer;

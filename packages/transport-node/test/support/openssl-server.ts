@@ -26,6 +26,8 @@ export interface OpensslServerOptions {
   readonly extraArgs?: readonly string[];
   /** The version flag: '-tls1_3' (default), '-tls1_2', or none (both versions). */
   readonly version?: '-tls1_3' | '-tls1_2' | 'any';
+  /** Leave out -quiet: stdin lines are s_server commands (R: renegotiate) and stdout is its chatter. */
+  readonly interactive?: boolean;
 }
 
 /** A free loopback port (bound, read, released). */
@@ -70,20 +72,21 @@ function listeningPort(pid: number): number | undefined {
   return undefined;
 }
 
-async function waitForListening(proc: ChildProcessWithoutNullStreams): Promise<number> {
+/** The port a child process starts listening on (it fails if the process exits first). */
+export async function waitForListening(proc: ChildProcessWithoutNullStreams): Promise<number> {
   for (let i = 0; i < 400; i++) {
-    if (proc.exitCode !== null) throw new Error(`openssl s_server exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null) throw new Error(`${proc.spawnfile} exited with ${proc.exitCode}`);
     const port = proc.pid === undefined ? undefined : listeningPort(proc.pid);
     if (port !== undefined) return port;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error('openssl s_server did not start listening');
+  throw new Error(`${proc.spawnfile} did not start listening`);
 }
 
 /** Start `openssl s_server -tls1_3 -quiet` (or the version asked for) on a loopback port. */
 export async function startOpensslServer(options: OpensslServerOptions): Promise<OpensslServer> {
   const version = options.version ?? '-tls1_3';
-  const args = ['s_server', '-accept', '127.0.0.1:0', ...(version === 'any' ? [] : [version]), '-quiet', '-cert', options.cert, '-key', options.key];
+  const args = ['s_server', '-accept', '127.0.0.1:0', ...(version === 'any' ? [] : [version]), ...(options.interactive ? [] : ['-quiet']), '-cert', options.cert, '-key', options.key];
   if (options.chain) args.push('-cert_chain', options.chain);
   if (options.groups) args.push('-groups', options.groups);
   if (options.ciphersuites) args.push('-ciphersuites', options.ciphersuites);

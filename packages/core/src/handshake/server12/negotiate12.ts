@@ -1,8 +1,8 @@
 import { TlsError } from '../../errors/tls-error.ts';
 import { NamedGroup } from '../../codec/enums.ts';
 import { getCipherSuite12, type CipherSuite12 } from '../../crypto/suites12.ts';
-import { isAllowedInTls12, schemeMatchesKey12 } from '../../crypto/signature-schemes.ts';
-import type { KeyExchangeGroup } from '../../crypto/provider.ts';
+import { isAllowedInTls12, schemeMatchesKey, schemeMatchesKey12 } from '../../crypto/signature-schemes.ts';
+import type { KeyExchangeGroup, PublicKey } from '../../crypto/provider.ts';
 import { matchesHost } from '../../x509/hostname.ts';
 import type { LoadedCertificate, ResolvedServerConfig } from '../server-config.ts';
 import { keyFitsSuite } from '../tls12/key-fits-suite.ts';
@@ -29,12 +29,24 @@ export function chooseSuite12(config: ResolvedServerConfig, offer: ClientHello12
     if (suite === undefined || !offer.hello.cipherSuites.includes(id)) continue;
     for (const certificate of candidates) {
       const key = certificate.key.publicKey;
-      if (!keyFitsSuite(suite, key)) continue;
-      const scheme = config.signatureSchemes12.find((s) => offer.signatureAlgorithms.includes(s) && isAllowedInTls12(s) && schemeMatchesKey12(s, key));
+      if (!keyFitsSuite(suite, key) || !curveOffered(key, offer)) continue;
+      // A scheme whose curve matches the key (as TLS 1.3 requires) first, then TLS 1.2's looser match.
+      const usable = config.signatureSchemes12.filter((s) => offer.signatureAlgorithms.includes(s) && isAllowedInTls12(s));
+      const scheme = usable.find((s) => schemeMatchesKey(s, key)) ?? usable.find((s) => schemeMatchesKey12(s, key));
       if (scheme !== undefined) return { suite, certificate, scheme, sniMatched: named.includes(certificate) };
     }
   }
   throw new TlsError('handshake_failure', 'no TLS 1.2 cipher suite in common that one of our certificates can sign for');
+}
+
+/**
+ * RFC 8422 §5.1.1: in TLS 1.2 supported_groups also lists the curves the client takes in an
+ * ECDSA certificate.
+ */
+function curveOffered(key: PublicKey, offer: ClientHello12Offer): boolean {
+  if (key.kind !== 'ecdsa') return true;
+  const group = key.curve === 'P-256' ? NamedGroup.secp256r1 : key.curve === 'P-384' ? NamedGroup.secp384r1 : NamedGroup.secp521r1;
+  return offer.supportedGroups.includes(group);
 }
 
 /** Our most preferred group the client supports (RFC 8422 §5.1.1); none: `handshake_failure`. */
