@@ -19,7 +19,7 @@ export class ByteFifo {
     // so the memory kept is what is queued, not what was once pushed.
     const front = this.chunks[this.head];
     if (front !== undefined && front.byteLength * 2 < front.buffer.byteLength) this.chunks[this.head] = front.slice();
-    this.chunks.push(bytes.slice());
+    this.chunks.push(new Uint8Array(bytes)); // a copy, also of a Node Buffer
     this.total += bytes.length;
   }
 

@@ -54,6 +54,6 @@ export function createNobleAead(algorithm: AeadAlgorithm, key: Uint8Array): Aead
   const length = KEY_LENGTH[algorithm];
   if (length === undefined) throw new UsageError(`unknown AEAD ${String(algorithm)}`);
   if (key.length !== length) throw new UsageError(`${algorithm} needs a ${length}-byte key, got ${key.length}`);
-  if (algorithm === 'CHACHA20-POLY1305') return new NobleAead(algorithm, chacha20poly1305, key.slice());
-  return new AesGcm(key.slice());
+  if (algorithm === 'CHACHA20-POLY1305') return new NobleAead(algorithm, chacha20poly1305, new Uint8Array(key));
+  return new AesGcm(new Uint8Array(key)); // copies (a Buffer's slice() would be a view)
 }

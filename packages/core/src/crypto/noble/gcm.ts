@@ -93,7 +93,8 @@ function lengthBlock(aadLength: number, dataLength: number): Uint8Array {
 
 /** A 4-byte aligned copy when needed: the AES code reads 32-bit words. */
 function aligned(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  // A copy through the Uint8Array constructor: a Node Buffer's slice() is a view at the same offset.
+  return bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
 }
 
 /**

@@ -49,7 +49,7 @@ export class TicketKeys implements TicketProtector {
   constructor(options: TicketKeysOptions = {}) {
     this.provider = options.provider ?? nobleProvider;
     if (options.key !== undefined && options.key.length !== KEY_LENGTH) throw new UsageError(`ticket key must be ${KEY_LENGTH} bytes`);
-    this.current = this.makeKey(options.key?.slice() ?? this.provider.randomBytes(KEY_LENGTH));
+    this.current = this.makeKey((options.key && new Uint8Array(options.key)) ?? this.provider.randomBytes(KEY_LENGTH));
   }
 
   private makeKey(secret: Uint8Array): TicketKey {
@@ -61,7 +61,7 @@ export class TicketKeys implements TicketProtector {
     if (key !== undefined && key.length !== KEY_LENGTH) throw new UsageError(`ticket key must be ${KEY_LENGTH} bytes`);
     if (this.previous) wipe(this.previous.secret);
     this.previous = this.current;
-    this.current = this.makeKey(key?.slice() ?? this.provider.randomBytes(KEY_LENGTH));
+    this.current = this.makeKey((key && new Uint8Array(key)) ?? this.provider.randomBytes(KEY_LENGTH));
   }
 
   seal(plaintext: Uint8Array): Uint8Array {
