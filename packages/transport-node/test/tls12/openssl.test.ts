@@ -13,6 +13,7 @@ import { getTestPki, type TestPki } from '../../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from '../support/openssl-server.ts';
 import { sClient, sClientTranscript } from '../support/openssl-client.ts';
 import { MiB, echoBothWays, echoSession } from '../support/session-io.ts';
+import { echoServer as echoServerWith } from './echo-server.ts';
 import { CERTS, EXPECTED_SCHEME, GROUPS, groupsFor, opensslGroup, suitesFor, type CertKind } from './matrix.ts';
 
 let pki: TestPki;
@@ -48,13 +49,7 @@ describe.each(CERTS)('rxtls client → openssl s_server -tls1_2 (%s)', (kind) =>
   }
 });
 
-/** An rxtls echo server (createTlsServer) with `kind`'s certificate; `seen` gets each handshake's parameters. */
-export async function echoServer(kind: CertKind, extra: Record<string, unknown>, seen: NegotiatedParameters[]): Promise<{ server: Server; port: number }> {
-  const server = createTlsServer({ certificates: [{ chain: [pki.servers[kind].certPem, pki.intermediatePem], key: pki.servers[kind].keyPem }], ...extra }, (session) => void echoSession(session, (p) => seen.push(p)));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as AddressInfo).port };
-}
+const echoServer = (kind: CertKind, extra: Record<string, unknown>, seen: NegotiatedParameters[]) => echoServerWith(pki, kind, extra, seen);
 
 describe.each(CERTS)('openssl s_client -tls1_2 → rxtls server (%s)', (kind) => {
   const servers = new Map<string, { server: Server; port: number }>();
