@@ -24,7 +24,9 @@ export interface GnutlsServer {
 export async function startGnutlsServer(options: { readonly chainFile: string; readonly keyFile: string; readonly priority: string; readonly args?: readonly string[] }): Promise<GnutlsServer> {
   // gnutls-serv cannot be asked for port 0; a free port is picked and its listener then read back.
   const port = await freePort();
-  const proc = spawn('gnutls-serv', ['--echo', '-a', '-p', String(port), '--x509certfile', options.chainFile, '--x509keyfile', options.keyFile, '--priority', options.priority, ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // -a: no certificate request, unless the caller asks for client certificates.
+  const noClientCert = options.args?.includes('--require-client-cert') ? [] : ['-a'];
+  const proc = spawn('gnutls-serv', ['--echo', ...noClientCert, '-p', String(port), '--x509certfile', options.chainFile, '--x509keyfile', options.keyFile, '--priority', options.priority, ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -49,18 +51,25 @@ export async function startGnutlsServer(options: { readonly chainFile: string; r
 export async function gnutlsCli(port: number, options: { readonly caFile: string; readonly priority: string; readonly args?: readonly string[] }, text: string): Promise<{ echoed: string; log: string }> {
   const args = ['-p', String(port), '--x509cafile', options.caFile, '--priority', options.priority, ...(options.args ?? []), 'localhost'];
   const child = spawn('gnutls-cli', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let echoed = '';
+  const parts: string[] = [];
+  let length = 0;
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const tail = text.slice(-64);
+  let last = '';
   const done = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
-      echoed += d.toString();
-      if (echoed.includes(text)) resolve();
+      const piece = d.toString();
+      parts.push(piece);
+      length += piece.length;
+      // Cheap test per chunk (the text's end has arrived); the whole text is compared by the caller.
+      last = (last + piece).slice(-tail.length);
+      if (length >= text.length && last === tail) resolve();
     });
-    child.on('exit', (code) => (echoed.includes(text) ? resolve() : reject(new Error(`gnutls-cli exited ${code}: ${log}\n${echoed.slice(0, 2000)}`))));
+    child.on('exit', (code) => (parts.join('').includes(text) ? resolve() : reject(new Error(`gnutls-cli exited ${code}: ${log}\n${parts.join('').slice(0, 2000)}`))));
   });
   child.stdin.write(text);
   await done;
   child.kill();
-  return { echoed, log };
+  return { echoed: parts.join(''), log };
 }
