@@ -311,6 +311,7 @@ export class TlsConnection {
     if (!this.isEstablished || state === undefined || state instanceof Pending || !isTraffic(state)) {
       throw new UsageError('keyUpdate() before the handshake is complete');
     }
+    if (this.parameters?.version === 'TLSv1.2') throw new UsageError('keyUpdate(): TLS 1.2 has no KeyUpdate (the connection negotiated TLSv1.2)');
     this.step(() => {
       this.state = state.sendKeyUpdate(requestPeer, this.outbox);
       return this.done(1);

@@ -30,7 +30,8 @@ export function transfer(a: TlsConnection, b: TlsConnection, data: Uint8Array): 
   let offset = 0;
   const got: Uint8Array[] = [];
   let total = 0;
-  while (total < data.length) {
+  for (let rounds = 0; total < data.length; rounds++) {
+    if (rounds > 10_000 || a.error !== undefined || b.error !== undefined) throw new Error(`transfer stalled after ${total} of ${data.length} bytes: ${(a.error ?? b.error)?.message ?? ''}`);
     if (offset < data.length) {
       const n = a.write(data.subarray(offset));
       if (n > 0) offset += n;
