@@ -1,10 +1,11 @@
-import { TlsClientContext, TlsSession, formatMessage, type CipherSuiteName, type ClientConfig, type KeyExchangeGroup } from '@rxtls/core';
+import { TLS12_CIPHER_SUITES, TlsClientContext, TlsSession, formatMessage, type CipherSuite12Name, type CipherSuiteName, type ClientConfig, type KeyExchangeGroup } from '@rxtls/core';
+import { VERSION_FLAGS, versionOptions } from './versions.ts';
 import { ArgsError, parseFlags } from './args.ts';
 import { describeError, describeFailure } from './errors.ts';
 import type { CliHost } from './host.ts';
 import { formatParameters, formatStep } from './timeline.ts';
 
-const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace] [--timeout SECONDS]';
+const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--min-version V] [--max-version V] [--insecure] [--keylog FILE] [--trace] [--timeout SECONDS]';
 
 const GROUP_ALIASES: Record<string, KeyExchangeGroup> = {
   x25519: 'x25519',
@@ -14,7 +15,13 @@ const GROUP_ALIASES: Record<string, KeyExchangeGroup> = {
   secp384r1: 'secp384r1',
   'p-384': 'secp384r1',
 };
-const SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+const SUITES: readonly (CipherSuiteName | CipherSuite12Name)[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', ...TLS12_CIPHER_SUITES.map((s) => s.name as CipherSuite12Name)];
+
+/** A suite by its IANA name or (TLS 1.2) OpenSSL's (`ECDHE-RSA-AES128-GCM-SHA256`), any case. */
+function suiteNamed(name: string): CipherSuiteName | CipherSuite12Name | undefined {
+  const upper = name.toUpperCase();
+  return SUITES.find((s) => s === upper) ?? (TLS12_CIPHER_SUITES.find((s) => s.opensslName === upper)?.name as CipherSuite12Name | undefined);
+}
 
 const decoder = new TextDecoder();
 
@@ -45,6 +52,7 @@ function parseOptions(argv: readonly string[]) {
       keylog: { type: 'string' },
       trace: { type: 'boolean' },
       timeout: { type: 'string' },
+      ...VERSION_FLAGS,
     } as const,
     { allowPositionals: true },
   );
@@ -56,11 +64,12 @@ function parseOptions(argv: readonly string[]) {
     return group;
   });
   const ciphers = list(values.ciphers)?.map((c) => {
-    const suite = SUITES.find((s) => s === c.toUpperCase());
+    const suite = suiteNamed(c);
     if (!suite) throw new ArgsError(`unknown cipher suite "${c}" (${SUITES.join(', ')})`);
     return suite;
   });
-  return { target: parseHostPort(positionals[0]!), values, groups, ciphers, handshakeTimeout: parseTimeout(values.timeout) };
+  const versions = versionOptions(values['min-version'], values['max-version']);
+  return { target: parseHostPort(positionals[0]!), values, groups, ciphers, versions, handshakeTimeout: parseTimeout(values.timeout) };
 }
 
 /**
@@ -114,7 +123,7 @@ export async function connectCommand(argv: readonly string[], host: CliHost): Pr
   let config: ClientConfig;
   try {
     opts = parseOptions(argv);
-    const { values, groups, ciphers } = opts;
+    const { values, groups, ciphers, versions } = opts;
     const alpn = list(values.alpn);
     config = {
       ...(values.insecure
@@ -123,6 +132,7 @@ export async function connectCommand(argv: readonly string[], host: CliHost): Pr
       ...(alpn ? { alpnProtocols: alpn } : {}),
       ...(groups ? { groups } : {}),
       ...(ciphers ? { cipherSuites: ciphers } : {}),
+      ...versions,
       ...(values.cert !== undefined && values.key !== undefined
         ? { certificate: { chain: await readTextFile(host, '--cert', values.cert), key: await readTextFile(host, '--key', values.key) } }
         : {}),

@@ -3,9 +3,10 @@ import { ArgsError, parseFlags } from './args.ts';
 import { parseTimeout, readTextFile } from './connect-command.ts';
 import { describeError, describeFailure } from './errors.ts';
 import { formatPeer, type CliHost, type HostConnection, type HostListener } from './host.ts';
+import { VERSION_FLAGS, versionOptions } from './versions.ts';
 
 export const SERVE_USAGE =
-  'usage: rxtls serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace] [--timeout SECONDS]';
+  'usage: rxtls serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--min-version V] [--max-version V] [--keylog FILE] [--trace] [--timeout SECONDS]';
 
 /** The largest HTTP request head `--www` reads before giving up on it. */
 const MAX_REQUEST_HEAD = 16 * 1024;
@@ -23,6 +24,7 @@ interface ServeOptions {
   clientAuth: { ca: string; required: boolean } | undefined;
   /** Handshake timeout in ms (0: none); undefined: core's default, 30 s. */
   handshakeTimeout: number | undefined;
+  versions: ReturnType<typeof versionOptions>;
 }
 
 async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFile'>): Promise<ServeOptions> {
@@ -39,6 +41,7 @@ async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFi
     keylog: { type: 'string' },
     trace: { type: 'boolean' },
     timeout: { type: 'string' },
+    ...VERSION_FLAGS,
   } as const);
   if (flags.port === undefined) throw new ArgsError('--port is required (0 picks a free port)');
   const port = Number(flags.port);
@@ -62,6 +65,7 @@ async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFi
     // --ca asks for client certificates (optional); --require-client-cert makes them mandatory.
     clientAuth: flags.ca === undefined ? undefined : { ca: await readTextFile(host, '--ca', flags.ca), required: flags['require-client-cert'] === true },
     handshakeTimeout: parseTimeout(flags.timeout),
+    versions: versionOptions(flags['min-version'], flags['max-version']),
   };
 }
 
@@ -79,6 +83,7 @@ export function statusPage(p: NegotiatedParameters, peer: string): string {
     ['SNI', p.serverName ?? 'none'],
     ['HelloRetryRequest', p.helloRetry ? 'yes' : 'no'],
     ['Resumed', resumed],
+    ...(p.extendedMasterSecret !== undefined ? ([['Extended master secret', p.extendedMasterSecret ? 'yes' : 'no']] as [string, string][]) : []),
     ['Client certificate', p.verifiedPath[0] ?? 'none'],
     ['Peer', peer],
   ];
@@ -150,6 +155,7 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
       certificates: options.certificates,
       ...(options.alpn !== undefined ? { alpnProtocols: options.alpn } : {}),
       ...(options.clientAuth !== undefined ? { clientAuth: options.clientAuth } : {}),
+      ...options.versions,
     };
     context = new TlsServerContext(config);
   } catch (err) {

@@ -13,7 +13,17 @@ function describeStep(e: HandshakeEvent): string {
     case 'hello-retry-request':
       return `group=${e.selectedGroup}${e.cookie ? ' cookie' : ''}`;
     case 'server-hello':
-      return `${e.version} ${e.cipherSuite} ${e.group}`;
+      return [e.version, e.cipherSuite, e.group, e.resumed ? 'resumed' : '', e.extendedMasterSecret === false ? 'NO extended master secret' : ''].filter(Boolean).join(' ');
+    case 'server-key-exchange':
+    case 'server-key-exchange-sent':
+      return `${e.group} ${e.signatureScheme}`;
+    case 'client-key-exchange':
+    case 'client-key-exchange-sent':
+      return e.group;
+    case 'change-cipher-spec':
+      return e.direction;
+    case 'new-session-ticket':
+      return `${e.direction}, lifetime ${e.lifetimeSeconds} s`;
     case 'encrypted-extensions':
       return [e.alpn ? `alpn=${e.alpn}` : '', e.recordSizeLimit ? `record_size_limit=${e.recordSizeLimit}` : ''].filter(Boolean).join(' ');
     case 'certificate':
@@ -39,6 +49,7 @@ export function formatParameters(p: NegotiatedParameters): string[] {
     `ALPN      : ${p.alpn ?? '(none)'}`,
     `Server    : ${p.serverName ?? '(none)'}`,
     `HRR       : ${p.helloRetry ? 'yes' : 'no'}`,
+    ...(p.extendedMasterSecret !== undefined ? [`EMS       : ${p.extendedMasterSecret ? 'yes' : 'NO'}`] : []),
     `Verified  : ${p.verifiedPath.length > 0 ? p.verifiedPath.join(' <- ') : 'NOT VERIFIED'}`,
   ];
 }

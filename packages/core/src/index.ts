@@ -30,6 +30,7 @@ export type { PrivateKey } from './crypto/provider.ts';
 export { matchesHost, checkHost } from './x509/hostname.ts';
 export { parseIpAddress, formatIpAddress } from './x509/ip.ts';
 export { TLS13_CIPHER_SUITES, getCipherSuite, type CipherSuiteParams } from './crypto/suites.ts';
+export { TLS12_CIPHER_SUITES, getCipherSuite12, type CipherSuite12 } from './crypto/suites12.ts';
 export { exportKeyingMaterial } from './crypto/key-schedule.ts';
 /** Wire codecs for every TLS 1.3 message and extension (for tools and tests). */
 export * as codec from './codec/index.ts';
