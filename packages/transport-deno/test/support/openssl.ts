@@ -134,6 +134,8 @@ export interface OpensslServerOptions {
   readonly ciphersuites?: string;
   readonly alpn?: string;
   readonly extraArgs?: readonly string[];
+  /** The version flag: '-tls1_3' (default) or '-tls1_2'. */
+  readonly version?: '-tls1_3' | '-tls1_2';
 }
 
 /** A running `openssl s_server -tls1_3 -quiet`: stdin goes to the client, stdout is exactly what the client sent. */
@@ -144,7 +146,7 @@ export interface OpensslServer {
 
 /** Start `openssl s_server -tls1_3 -quiet` on a loopback port chosen by the kernel. */
 export async function startOpensslServer(options: OpensslServerOptions): Promise<OpensslServer> {
-  const args = ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-quiet', '-cert', options.cert, '-key', options.key];
+  const args = ['s_server', '-accept', '127.0.0.1:0', options.version ?? '-tls1_3', '-quiet', '-cert', options.cert, '-key', options.key];
   if (options.chain) args.push('-cert_chain', options.chain);
   if (options.groups) args.push('-groups', options.groups);
   if (options.ciphersuites) args.push('-ciphersuites', options.ciphersuites);
