@@ -38,4 +38,5 @@ export { TlsServerContext } from './engine/server-context.ts';
 export type { ServerConfig, ServerCertificate } from './handshake/server-config.ts';
 export { TicketKeys, type TicketProtector, type TicketKeysOptions } from './handshake/tickets/ticket-keys.ts';
 export { MemoryTicketStore, type TicketStore } from './handshake/tickets/ticket-store.ts';
+export { MemorySessionCache, type SessionCache } from './handshake/tickets/session-cache.ts';
 export type { ClientAuthConfig } from './handshake/server-config.ts';

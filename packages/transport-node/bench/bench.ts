@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect as tlsConnect } from 'node:tls';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
+import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuite12Name, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
 import { connect as netConnect, type Socket } from 'node:net';
 import { startTls, TrustedCert } from 'subtls';
 import { connectTls, nodeCryptoProvider } from '../src/index.ts';
@@ -56,15 +56,15 @@ const log = (line: string): void => {
   if (!json) process.stdout.write(`${line}\n`);
 };
 
-async function startPeers(): Promise<{ child: ChildProcess; ecdsa: Peer; rsa: Peer }> {
+async function startPeers(): Promise<{ child: ChildProcess; ecdsa: Peer; rsa: Peer; ecdsa12: Peer; rsa12: Peer }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'server.ts')], { cwd: ROOT, env: { ...process.env, BULK_BYTES: String(BULK_BYTES) }, stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { child, ...(JSON.parse(line) as { ecdsa: Peer; rsa: Peer }) };
+  return { child, ...(JSON.parse(line) as { ecdsa: Peer; rsa: Peer; ecdsa12: Peer; rsa12: Peer }) };
 }
 
-async function nodeHandshake(peer: Peer): Promise<number> {
+async function nodeHandshake(peer: Peer, version: 'TLSv1.3' | 'TLSv1.2' = 'TLSv1.3'): Promise<number> {
   const t0 = performance.now();
-  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: 'TLSv1.3' });
+  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: version, maxVersion: version });
   socket.setNoDelay(true);
   await once(socket, 'secureConnect');
   const t = performance.now() - t0;
@@ -124,8 +124,8 @@ async function subtlsHandshake(peer: Peer, roots: Awaited<ReturnType<typeof Trus
   return t;
 }
 
-async function nodeBulk(peer: Peer, cipher: string): Promise<number> {
-  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: 'TLSv1.3', ciphers: cipher });
+async function nodeBulk(peer: Peer, cipher: string, version: 'TLSv1.3' | 'TLSv1.2' = 'TLSv1.3'): Promise<number> {
+  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: version, maxVersion: version, ciphers: cipher });
   await once(socket, 'secureConnect');
   const t0 = performance.now();
   socket.write('bulk');
@@ -137,7 +137,7 @@ async function nodeBulk(peer: Peer, cipher: string): Promise<number> {
   return got / seconds / 1e6;
 }
 
-async function rxtlsBulk(peer: Peer, suite: CipherSuiteName, provider: CryptoProvider): Promise<number> {
+async function rxtlsBulk(peer: Peer, suite: CipherSuiteName | CipherSuite12Name, provider: CryptoProvider): Promise<number> {
   const session = await connectTls({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, provider, cipherSuites: [suite] });
   const t0 = performance.now();
   await session.write(encoder.encode('bulk'));
@@ -220,6 +220,20 @@ async function main(): Promise<void> {
         add(`handshake ${name} median`, 'ms', provider.name, percentile(ours, 50), percentile(node, 50));
         add(`handshake ${name} p99`, 'ms', provider.name, percentile(ours, 99), percentile(node, 99));
       }
+    }
+    // TLS 1.2 (ECDHE + AEAD): the same figures against node:tls servers held to TLS 1.2.
+    for (const [name, peer] of [['ecdsa-p256', peers.ecdsa12], ['rsa-2048', peers.rsa12]] as const) {
+      const node = await timeMany(() => nodeHandshake(peer, 'TLSv1.2'), HANDSHAKES);
+      for (const provider of PROVIDERS) {
+        const context = new TlsClientContext({ ca: peer.ca, provider, maxVersion: 'TLSv1.2', ticketStore: false });
+        const ours = await timeMany(() => rxtlsHandshake(peer, context), HANDSHAKES);
+        add(`TLS 1.2 handshake ${name} median`, 'ms', provider.name, percentile(ours, 50), percentile(node, 50));
+        add(`TLS 1.2 handshake ${name} p99`, 'ms', provider.name, percentile(ours, 99), percentile(node, 99));
+      }
+    }
+    for (const [suite, openssl] of [['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256'], ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305']] as const) {
+      const node = await medianOfRuns(() => nodeBulk(peers.ecdsa12, openssl, 'TLSv1.2'), BULK_RUNS, !quick);
+      for (const provider of PROVIDERS) add(`TLS 1.2 throughput ${openssl}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa12, suite, provider), BULK_RUNS, !quick), node);
     }
     // subtls speaks P-256 and AES-128-GCM only; its row puts subtls in the `rxtls` column.
     const subtlsRoots = await TrustedCert.databaseFromPEM(peers.ecdsa.ca);

@@ -12,9 +12,9 @@ import { generateDemoPki, type DemoKeyType } from '../../../examples/support/gen
 const BULK_BYTES = Number(process.env.BULK_BYTES ?? 64 * 1024 * 1024);
 const chunk = Buffer.alloc(256 * 1024, 0x61);
 
-async function start(keyType: DemoKeyType, ciphers: string, rootPem?: string): Promise<{ server: Server; port: number; ca: string }> {
+async function start(keyType: DemoKeyType, ciphers: string, version: 'TLSv1.3' | 'TLSv1.2' = 'TLSv1.3'): Promise<{ server: Server; port: number; ca: string }> {
   const pki = await generateDemoPki({ keyType });
-  const server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem + pki.intermediatePem, minVersion: 'TLSv1.3', ciphers }, (socket) => {
+  const server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem + pki.intermediatePem, minVersion: version, maxVersion: version, ciphers }, (socket) => {
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
     socket.once('data', (d: Buffer) => {
@@ -34,12 +34,17 @@ async function start(keyType: DemoKeyType, ciphers: string, rootPem?: string): P
   });
   server.listen(0, '127.0.0.1', 4096);
   await once(server, 'listening');
-  return { server, port: (server.address() as AddressInfo).port, ca: rootPem ?? pki.rootPem };
+  return { server, port: (server.address() as AddressInfo).port, ca: pki.rootPem };
 }
 
 const all = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384';
+// TLS 1.2: the forward-secret AEAD suites (the client under test picks one with `ciphers` / `cipherSuites`).
+const all12 = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384';
 const ecdsa = await start('ecdsa-p256', all);
 const rsa = await start('rsa-2048', all);
-process.stdout.write(`${JSON.stringify({ ecdsa: { port: ecdsa.port, ca: ecdsa.ca }, rsa: { port: rsa.port, ca: rsa.ca } })}\n`);
+const ecdsa12 = await start('ecdsa-p256', all12, 'TLSv1.2');
+const rsa12 = await start('rsa-2048', all12, 'TLSv1.2');
+const peer = (p: { port: number; ca: string }) => ({ port: p.port, ca: p.ca });
+process.stdout.write(`${JSON.stringify({ ecdsa: peer(ecdsa), rsa: peer(rsa), ecdsa12: peer(ecdsa12), rsa12: peer(rsa12) })}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));

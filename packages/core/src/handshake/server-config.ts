@@ -5,6 +5,7 @@ import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/pro
 import type { ParsedCertificate } from '../x509/certificate.ts';
 import { CertificateCache } from '../x509/cache.ts';
 import { TicketKeys, type TicketProtector } from './tickets/ticket-keys.ts';
+import { MemorySessionCache, type SessionCache } from './tickets/session-cache.ts';
 import { DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, defaultClock, resolveHandshakeSizeLimits, type CipherSuiteName, type SignatureSchemeName } from './config.ts';
 import { DEFAULT_SERVER_HANDSHAKE_SIZE_LIMITS, type HandshakeSizeLimits } from '../record/limits.ts';
 import { resolveVersionRange, splitCipherSuites, type CipherSuite12Name, type TlsVersionName, type VersionRange } from './versions.ts';
@@ -52,6 +53,12 @@ export interface ServerConfig {
   readonly ticketCount?: number;
   /** ticket_lifetime in seconds, 1..604800 (seven days, RFC 8446 §4.6.1). Default 7200. */
   readonly ticketLifetime?: number;
+  /**
+   * TLS 1.2: where full handshakes' sessions are kept for clients that resume by session id
+   * (sealed with `ticketKeys`, valid for `ticketLifetime`). Default: 1000 sessions in memory per
+   * context; `false`: session ids are not resumed (tickets still are).
+   */
+  readonly sessionCache?: SessionCache | false;
   /** Ask clients for a certificate and check it against these anchors. */
   readonly clientAuth?: ClientAuthConfig;
   /** Test hooks (reproducing published traces). Not for production use. */
@@ -112,6 +119,8 @@ export interface ResolvedServerConfig {
   readonly ticketKeys: TicketProtector;
   readonly ticketCount: number;
   readonly ticketLifetime: number;
+  /** TLS 1.2 session-id resumption, when on. */
+  readonly sessionCache: SessionCache | undefined;
   /** Set when the server asks for client certificates. */
   readonly clientAuth: ResolvedClientAuth | undefined;
   readonly testing: ServerTestingHooks | undefined;
@@ -193,6 +202,7 @@ export function resolveServerConfig(
     ticketKeys: config.ticketKeys ?? new TicketKeys(),
     ticketCount,
     ticketLifetime,
+    sessionCache: config.sessionCache === false ? undefined : (config.sessionCache ?? new MemorySessionCache()),
     clientAuth: config.clientAuth === undefined ? undefined : resolveClientAuth(config.clientAuth, deps.loadCertificates),
     testing: config.testing,
   };

@@ -110,6 +110,31 @@ describe('TLS 1.2 with openssl: resumption, client certificates, ALPN, key log',
     }
   });
 
+  it('session-id resumption: s_client -no_ticket -sess_out / -sess_in → rxtls server resumes from its session cache', async () => {
+    const seen: NegotiatedParameters[] = [];
+    const { server, port } = await echoServer('p256', {}, seen);
+    const sess = join(mkdtempSync(join(tmpdir(), 'rxtls-12-')), 'session.pem');
+    try {
+      const common = ['-tls1_2', '-no_ticket', '-CAfile', pki.rootPath, '-servername', 'localhost', '-verify_return_error'];
+      const first = await sClientTranscript(port, [...common, '-sess_out', sess], 'one\n');
+      expect(first.output).toMatch(/New, TLSv1\.2/);
+      expect(first.output).not.toMatch(/TLS session ticket:/);
+      const second = await sClientTranscript(port, [...common, '-sess_in', sess], 'two\n');
+      expect(second.output).toMatch(/Reused, TLSv1\.2/);
+      expect(seen.map((p) => p.resumed)).toEqual([false, true]);
+      // Without the cache, the same session id gets a full handshake.
+      const { server: noCache, port: port2 } = await echoServer('p256', { sessionCache: false }, seen);
+      try {
+        const third = await sClientTranscript(port2, [...common, '-sess_out', sess], 'three\n');
+        expect(third.output).toMatch(/Session-ID: \n/); // no id given, nothing to resume
+      } finally {
+        noCache.close();
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('client certificate asked by s_server -Verify: sent and accepted; without one the handshake fails', async () => {
     const server = await opensslServer('p256', { extraArgs: ['-Verify', '1', '-CAfile', pki.rootPath] });
     try {

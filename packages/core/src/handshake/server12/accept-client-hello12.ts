@@ -14,7 +14,7 @@ import { HandshakeLog } from '../tls12/handshake-log.ts';
 import { readClientHello12 } from './client-hello12.ts';
 import { chooseGroup12, chooseSuite12 } from './negotiate12.ts';
 import { sendServerHello12 } from './server-hello12.ts';
-import { openTicket12 } from './ticket12.ts';
+import { openSessionId12, openTicket12 } from './ticket12.ts';
 import { resumeSession12 } from './resume12.ts';
 import { ExpectClientCertificate12, ExpectClientKeyExchange12, type FullHandshake12 } from './expect-client-key-exchange12.ts';
 
@@ -37,7 +37,8 @@ export function acceptClientHello12(config: ResolvedServerConfig, hello: ClientH
     throw new TlsError('handshake_failure', 'client does not support the extended master secret (RFC 7627); set requireExtendedMasterSecret: false to allow such a legacy client');
   }
   const alpn = chooseAlpn(config, offer);
-  const resumable = openTicket12(config, offer);
+  // A ticket first (RFC 5077 §3.4), else the session id (RFC 5246 §7.4.1.2).
+  const resumable = openTicket12(config, offer) ?? openSessionId12(config, offer);
   if (resumable !== undefined) {
     const suite = getCipherSuite12(resumable.cipherSuite)!;
     return resumeSession12({ config, offer, raw, suite, alpn, state: resumable }, out);
@@ -46,7 +47,9 @@ export function acceptClientHello12(config: ResolvedServerConfig, hello: ClientH
   const group = chooseGroup12(config, offer);
   const hashLog = new HandshakeLog(config.provider, choice.suite.hash, [raw]);
   const issueTicket = offer.sessionTicket !== undefined && config.ticketCount > 0;
-  const sh = sendServerHello12(config, offer, { suite: choice.suite, extendedMasterSecret: offer.extendedMasterSecret, alpn, sniMatched: choice.sniMatched, issueTicket, resumed: false }, out);
+  // A session id for clients that resume by id, when the cache keeps sessions.
+  const sessionId = config.sessionCache === undefined ? new Uint8Array(0) : config.provider.randomBytes(32);
+  const sh = sendServerHello12(config, offer, { suite: choice.suite, extendedMasterSecret: offer.extendedMasterSecret, alpn, sniMatched: choice.sniMatched, issueTicket, resumed: false, sessionId }, out);
   hashLog.add(sh.raw);
   const certificate = encodeHandshake(HandshakeType.certificate, encodeCertificate12(choice.certificate.chain));
   hashLog.add(certificate);
@@ -66,7 +69,7 @@ export function acceptClientHello12(config: ResolvedServerConfig, hello: ClientH
       hashLog.add(done);
       o2.sendHandshake(done);
       o2.step({ type: 'server-hello-done-sent' });
-      const full: FullHandshake12 = { config, offer, suite: choice.suite, log: hashLog, keyPair, group, scheme: choice.scheme, alpn, serverRandom: sh.random, issueTicket };
+      const full: FullHandshake12 = { config, offer, suite: choice.suite, log: hashLog, keyPair, group, scheme: choice.scheme, alpn, serverRandom: sh.random, issueTicket, sessionId };
       return config.clientAuth ? new ExpectClientCertificate12(full) : new ExpectClientKeyExchange12(full, undefined);
     });
   });

@@ -17,7 +17,7 @@ import { ExpectChangeCipherSpec12 } from '../tls12/expect-change-cipher-spec.ts'
 import { ExpectFinished12 } from '../tls12/expect-finished.ts';
 import { Connected12 } from '../tls12/connected.ts';
 import type { ClientHello12Offer } from './client-hello12.ts';
-import { sendTicket12 } from './ticket12.ts';
+import { cacheSession12, sendTicket12 } from './ticket12.ts';
 import { CLIENT_CERTIFICATE_SCHEMES_12 } from './client-certificate-schemes.ts';
 
 /** What a server's full TLS 1.2 handshake carries from its first flight to the client's Finished. */
@@ -32,6 +32,8 @@ export interface FullHandshake12 {
   readonly alpn: Uint8Array | undefined;
   readonly serverRandom: Uint8Array;
   readonly issueTicket: boolean;
+  /** The session id our ServerHello gave (empty without a session cache). */
+  readonly sessionId: Uint8Array;
 }
 
 /** A client certificate that validated. */
@@ -144,6 +146,7 @@ function awaitClientFinished(full: FullHandshake12, session: Session12, peer: Pi
   return new ExpectChangeCipherSpec12(session, 'server', () =>
     new ExpectFinished12(session, log, 'client', (o) => {
       if (full.issueTicket) sendTicket12(config, offer, session, alpn, log, o);
+      cacheSession12(config, offer, session, alpn, full.sessionId);
       sendChangeCipherSpec12(o, session, 'server');
       o.sendHandshake(finishedMessage12(session, 'server', log));
       o.step({ type: 'server-finished-sent' });

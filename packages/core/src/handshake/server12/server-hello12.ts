@@ -20,8 +20,10 @@ export interface ServerHello12Plan {
   readonly sniMatched: boolean;
   /** We will send NewSessionTicket (RFC 5077 §3.2). */
   readonly issueTicket: boolean;
-  /** Resuming: echo the client's session id (RFC 5077 §3.4); else an empty one (no session cache). */
+  /** Resuming: echo the client's session id (RFC 5077 §3.4, RFC 5246 §7.4.1.3). */
   readonly resumed: boolean;
+  /** A full handshake's new session id (empty without a session cache). */
+  readonly sessionId?: Uint8Array;
 }
 
 /**
@@ -49,7 +51,7 @@ export function sendServerHello12(config: ResolvedServerConfig, offer: ClientHel
     encodeServerHello({
       legacyVersion: ProtocolVersion.TLS1_2,
       random,
-      legacySessionIdEcho: plan.resumed ? offer.hello.legacySessionId : new Uint8Array(0),
+      legacySessionIdEcho: plan.resumed ? offer.hello.legacySessionId : (plan.sessionId ?? new Uint8Array(0)),
       cipherSuite: plan.suite.id,
       legacyCompressionMethod: 0,
       extensions,

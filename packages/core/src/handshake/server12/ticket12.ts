@@ -17,7 +17,22 @@ import type { ClientHello12Offer } from './client-hello12.ts';
 export function openTicket12(config: ResolvedServerConfig, offer: ClientHello12Offer): ResumptionState | undefined {
   const ticket = offer.sessionTicket;
   if (ticket === undefined || ticket.length === 0) return undefined;
-  const plaintext = config.ticketKeys.open(ticket);
+  return openSealed12(config, offer, ticket);
+}
+
+/**
+ * The session a client resumes by session id (RFC 5246 §7.4.1.2), from the session cache, with
+ * the same checks as a ticket's. Tried when no ticket resumes.
+ */
+export function openSessionId12(config: ResolvedServerConfig, offer: ClientHello12Offer): ResumptionState | undefined {
+  const id = offer.hello.legacySessionId;
+  if (config.sessionCache === undefined || id.length === 0) return undefined;
+  const sealed = config.sessionCache.get(id);
+  return sealed === undefined ? undefined : openSealed12(config, offer, sealed);
+}
+
+function openSealed12(config: ResolvedServerConfig, offer: ClientHello12Offer, sealed: Uint8Array): ResumptionState | undefined {
+  const plaintext = config.ticketKeys.open(sealed);
   const state = plaintext === undefined ? undefined : decodeResumptionState(plaintext);
   if (state === undefined || state.version !== ProtocolVersion.TLS1_2) return undefined;
   const age = config.clock() - state.createdAt;
@@ -33,7 +48,21 @@ export function openTicket12(config: ResolvedServerConfig, offer: ClientHello12O
  * our change_cipher_spec. One per handshake: TLS 1.2 has no more.
  */
 export function sendTicket12(config: ResolvedServerConfig, offer: ClientHello12Offer, session: Session12, alpn: Uint8Array | undefined, log: HandshakeLog, out: HandshakeOutbox): void {
-  const ticket = config.ticketKeys.seal(
+  const ticket = sealSession12(config, offer, session, alpn);
+  const raw = encodeHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket12({ lifetimeHint: config.ticketLifetime, ticket }));
+  log.add(raw);
+  out.sendHandshake(raw);
+  out.step({ type: 'new-session-ticket', direction: 'sent', lifetimeSeconds: config.ticketLifetime });
+}
+
+/** Keep a full handshake's session under its session id (when the cache is on). */
+export function cacheSession12(config: ResolvedServerConfig, offer: ClientHello12Offer, session: Session12, alpn: Uint8Array | undefined, sessionId: Uint8Array): void {
+  if (config.sessionCache !== undefined && sessionId.length > 0) config.sessionCache.put(sessionId, sealSession12(config, offer, session, alpn));
+}
+
+/** The session's state (suite, master secret, EMS, ALPN, SNI, times), sealed with the ticket keys. */
+function sealSession12(config: ResolvedServerConfig, offer: ClientHello12Offer, session: Session12, alpn: Uint8Array | undefined): Uint8Array {
+  return config.ticketKeys.seal(
     encodeResumptionState({
       cipherSuite: session.suite.id,
       psk: session.masterSecret,
@@ -46,8 +75,4 @@ export function sendTicket12(config: ResolvedServerConfig, offer: ClientHello12O
       extendedMasterSecret: session.extendedMasterSecret,
     }),
   );
-  const raw = encodeHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket12({ lifetimeHint: config.ticketLifetime, ticket }));
-  log.add(raw);
-  out.sendHandshake(raw);
-  out.step({ type: 'new-session-ticket', direction: 'sent', lifetimeSeconds: config.ticketLifetime });
 }
