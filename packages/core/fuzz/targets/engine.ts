@@ -22,7 +22,9 @@ const NOW = (): Date => new Date('2030-01-01T00:00:00Z');
 // Contexts are built once (the server's parses its certificate and key); each input gets fresh
 // connections, and a provider whose counter restarts, so a recorded conversation replays.
 let clientProvider = createNoSecurityProvider(1);
-let serverProvider = createNoSecurityProvider(2);
+// Far from the client's counter, so that the two sides never draw the same "random" bytes (a
+// server session id equal to the client's would read as a resumption).
+let serverProvider = createNoSecurityProvider(101);
 const clientContext = new TlsClientContext({ provider: { ...clientProvider, randomBytes: (n) => clientProvider.randomBytes(n) }, dangerouslyDisableCertificateVerification: true, ticketStore: false, now: NOW });
 const serverContext = new TlsServerContext({ provider: { ...serverProvider, randomBytes: (n) => serverProvider.randomBytes(n) }, certificates: [{ chain: SERVER_CERT_PEM, key: SERVER_KEY_PEM }], clock: () => 0, now: NOW });
 const clientContext12 = new TlsClientContext({ provider: { ...clientProvider, randomBytes: (n) => clientProvider.randomBytes(n) }, dangerouslyDisableCertificateVerification: true, ticketStore: false, now: NOW, maxVersion: 'TLSv1.2' });
@@ -36,7 +38,7 @@ export function fuzzClient(version: 'any' | 'TLSv1.2' = 'any'): TlsConnection {
 
 /** A server with the fuzz certificate. */
 export function fuzzServer(version: 'any' | 'TLSv1.2' = 'any'): TlsConnection {
-  serverProvider = createNoSecurityProvider(2);
+  serverProvider = createNoSecurityProvider(101);
   return (version === 'any' ? serverContext : serverContext12).connection();
 }
 

@@ -121,7 +121,7 @@ export class TlsConnection {
   receive(bytes: Uint8Array): void {
     if (bytes.length === 0 || this.deferredError) return;
     if (this.incoming.length > 0 || !this.records.needsInput) {
-      this.incoming.push(new Uint8Array(bytes)); // a copy even of a Node Buffer (whose slice() is a view)
+      this.incoming.push(new Uint8Array(bytes)); // a copy, even of a Node buffer, whose slice() is a view
       return;
     }
     // The record layer copies what it keeps: hand the bytes straight over.

@@ -283,6 +283,23 @@ describe('TLS 1.2: a hostile server', () => {
     expectFailure(await clientMeets((p) => replaceBody(p, HandshakeType.server_hello_done, () => Uint8Array.of(0))), 'decode_error');
     expectFailure(await clientMeets((p) => replaceBody(p, HandshakeType.certificate, () => Uint8Array.of(0, 0, 0))), 'decode_error', /empty Certificate/);
   });
+  it('HelloRequest after the handshake: ignored (no alert, data goes on); more than 64 without data → unexpected_message', async () => {
+    const c = client();
+    const s = serverContext().connection();
+    await handshakePair(c, s);
+    const seal = (conn: TlsConnection, type: number, body: Uint8Array): Uint8Array => (conn as unknown as { records: { encodeRecords(t: number, b: Uint8Array): Uint8Array } }).records.encodeRecords(type, body);
+    const helloRequest = Uint8Array.of(HandshakeType.hello_request, 0, 0, 0);
+    c.receive(seal(s, ContentType.handshake, helloRequest));
+    expect(c.readAvailable()).toBeNull();
+    expect(c.getError()).toBe(SslError.WANT_READ);
+    expect(c.takeOutput().length).toBe(0); // no alert, no ClientHello
+    const data = randomBytes(1000);
+    expect(Buffer.from(transfer(s, c, data)).equals(data)).toBe(true);
+    for (let i = 0; i < 65; i++) c.receive(seal(s, ContentType.handshake, helloRequest));
+    for (let i = 0; i < 5 && c.readAvailable() === null && c.getError() === SslError.WANT_READ; i++);
+    expectFailure(c, 'unexpected_message', /post-handshake messages without application data/);
+  });
+
   it('a change_cipher_spec before the server Finished is due → unexpected_message', async () => {
     const ccs = { record: Uint8Array.of(ContentType.change_cipher_spec, 3, 3, 0, 1, 1) };
     expectFailure(await clientMeets((p) => [p[0]!, ccs, ...p.slice(1)]), 'unexpected_message');
