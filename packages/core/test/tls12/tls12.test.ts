@@ -346,25 +346,59 @@ describe('TLS 1.2: a hostile client', () => {
     expectFailure(serverMeetsHello(helloExtensions((e) => e.map((x) => (x.type === ExtensionType.supported_groups ? { type: x.type, data: Uint8Array.of(0, 2, 0, NamedGroup.x25519) } : x)))), 'handshake_failure');
   });
 
-  it('ClientKeyExchange: an invalid point → illegal_parameter; an empty one → decode_error; CertificateVerify uninvited → unexpected_message', async () => {
-    for (const [make, alert] of [
-      [() => Uint8Array.of(32, ...new Uint8Array(32)), 'illegal_parameter'],
-      [() => Uint8Array.of(0), 'decode_error'],
-    ] as const) {
-      const c = client();
-      const s = serverContext().connection();
-      c.connect();
-      s.receive(c.takeOutput());
-      s.accept();
-      await s.asyncReady();
-      s.accept();
-      c.receive(s.takeOutput());
-      for (let i = 0; i < 5 && c.connect() === -1 && c.getError() === SslError.WANT_ASYNC; i++) await c.asyncReady();
-      const parts = replaceBody(splitFlight(c.takeOutput()), HandshakeType.client_key_exchange, make);
-      s.receive(joinFlight(parts));
-      s.accept();
-      expectFailure(s, alert);
-    }
+  /** The client's second flight (Certificate?, ClientKeyExchange, CertificateVerify?, CCS, Finished) after `mutate`, fed to the server. */
+  async function serverMeetsClientFlight(mutate: (parts: FlightPart[]) => FlightPart[], serverExtra: Partial<ServerConfig> = {}, clientExtra: Partial<ClientConfig> = {}): Promise<TlsConnection> {
+    const c = client(clientExtra);
+    const s = serverContext('p256', serverExtra).connection();
+    c.connect();
+    s.receive(c.takeOutput());
+    s.accept();
+    await s.asyncReady();
+    s.accept();
+    c.receive(s.takeOutput());
+    for (let i = 0; i < 5 && c.connect() === -1 && c.getError() === SslError.WANT_ASYNC; i++) await c.asyncReady();
+    s.receive(joinFlight(mutate(splitFlight(c.takeOutput()))));
+    for (let i = 0; i < 5 && s.accept() === -1 && s.getError() === SslError.WANT_ASYNC; i++) await s.asyncReady();
+    return s;
+  }
+
+  it('ClientKeyExchange: an invalid point → illegal_parameter; an empty one → decode_error', async () => {
+    expectFailure(await serverMeetsClientFlight((p) => replaceBody(p, HandshakeType.client_key_exchange, () => Uint8Array.of(32, ...new Uint8Array(32)))), 'illegal_parameter');
+    expectFailure(await serverMeetsClientFlight((p) => replaceBody(p, HandshakeType.client_key_exchange, () => Uint8Array.of(0))), 'decode_error');
+  });
+
+  it('a CertificateVerify nobody asked for → unexpected_message; a Finished before change_cipher_spec → unexpected_message', async () => {
+    const cv = { message: Uint8Array.of(HandshakeType.certificate_verify, 0, 0, 4, 4, 3, 0, 0) };
+    expectFailure(await serverMeetsClientFlight((p) => [...p.slice(0, messageOf(p, HandshakeType.client_key_exchange) + 1), cv, ...p.slice(messageOf(p, HandshakeType.client_key_exchange) + 1)]), 'unexpected_message');
+    const finished = { message: Uint8Array.of(HandshakeType.finished, 0, 0, 12, ...new Uint8Array(12)) };
+    expectFailure(await serverMeetsClientFlight((p) => [...p.slice(0, messageOf(p, HandshakeType.client_key_exchange) + 1), finished]), 'unexpected_message');
+  });
+
+  it('client certificates: a changed CertificateVerify signature → decrypt_error; an empty certificate_list when one is required → handshake_failure', async () => {
+    const withCert = { certificate: { chain: [pki.client.certPem, pki.intermediatePem], key: pki.client.keyPem } };
+    const flip = (b: Uint8Array): Uint8Array => Uint8Array.from(b, (x, i) => (i === b.length - 3 ? x ^ 1 : x));
+    expectFailure(await serverMeetsClientFlight((p) => replaceBody(p, HandshakeType.certificate_verify, flip), { clientAuth: { ca: pki.rootPem } }, withCert), 'decrypt_error', /does not verify/);
+    expectFailure(await serverMeetsClientFlight((p) => p, { clientAuth: { ca: pki.rootPem } }), 'handshake_failure', /no certificate/);
+  });
+
+  it('CertificateRequest with no signature algorithm → decode_error; NewSessionTicket with trailing bytes → decode_error', async () => {
+    expectFailure(await clientMeets((p) => replaceBody(p, HandshakeType.certificate_request, () => Uint8Array.of(1, 64, 0, 0, 0, 0)), {}, { clientAuth: { ca: pki.rootPem } }), 'decode_error');
+    // The server's ticket comes in the clear before its change_cipher_spec.
+    const c = client();
+    const s = serverContext().connection();
+    c.connect();
+    s.receive(c.takeOutput());
+    s.accept();
+    await s.asyncReady();
+    s.accept();
+    c.receive(s.takeOutput());
+    for (let i = 0; i < 5 && c.connect() === -1 && c.getError() === SslError.WANT_ASYNC; i++) await c.asyncReady();
+    s.receive(c.takeOutput());
+    s.accept();
+    const second = replaceBody(splitFlight(s.takeOutput()), HandshakeType.new_session_ticket, (b) => Uint8Array.of(...b, 0));
+    c.receive(joinFlight(second));
+    c.connect();
+    expectFailure(c, 'decode_error');
   });
 
   it('a renegotiating ClientHello after the handshake: no_renegotiation warning, and the connection goes on', async () => {
