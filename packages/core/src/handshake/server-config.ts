@@ -1,6 +1,6 @@
 import { UsageError } from '../errors/tls-error.ts';
 import type { Extension } from '../codec/extension.ts';
-import { CipherSuite, NamedGroup, SignatureScheme } from '../codec/enums.ts';
+import { NamedGroup, SignatureScheme } from '../codec/enums.ts';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKey } from '../crypto/provider.ts';
 import type { ParsedCertificate } from '../x509/certificate.ts';
 import { CertificateCache } from '../x509/cache.ts';

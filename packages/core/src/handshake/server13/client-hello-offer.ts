@@ -1,8 +1,7 @@
-import { TlsError, check } from '../../errors/tls-error.ts';
+import { check } from '../../errors/tls-error.ts';
 import { ExtensionType, NamedGroup, ProtocolVersion, nameOf } from '../../codec/enums.ts';
 import { findExtension } from '../../codec/extension.ts';
 import type { ClientHello } from '../../codec/messages/client-hello.ts';
-import { decodeSupportedVersionsClientHello } from '../../codec/extensions/supported-versions.ts';
 import { decodeNamedGroupList } from '../../codec/extensions/supported-groups.ts';
 import { decodeSignatureSchemeList } from '../../codec/extensions/signature-algorithms.ts';
 import { decodeKeyShareClientHello, type KeyShareEntry } from '../../codec/extensions/key-share.ts';

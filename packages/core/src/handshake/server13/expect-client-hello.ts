@@ -1,7 +1,6 @@
 import { check } from '../../errors/tls-error.ts';
 import { bytesEqual } from '../../bytes/util.ts';
 import { ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, nameOf } from '../../codec/enums.ts';
-import type { Extension } from '../../codec/extension.ts';
 import { encodeHandshake } from '../../codec/handshake.ts';
 import { decodeClientHello } from '../../codec/messages/client-hello.ts';
 import { encodeServerHello, HELLO_RETRY_REQUEST_RANDOM } from '../../codec/messages/server-hello.ts';
