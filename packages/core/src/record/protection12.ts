@@ -29,19 +29,22 @@ export const MAX_CIPHERTEXT_12 = 2 ** 14 + 2048;
 
 abstract class RecordProtection12 {
   /** The sequence number; over an all-zero 8-byte IV its nonce() is the number itself, 8 bytes. */
-  private readonly seq = new SequenceNumber(new Uint8Array(8));
+  private readonly seq: SequenceNumber;
   /** The 4-byte salt (`explicit`) or the 12-byte IV (`xor`). */
   protected readonly iv: Uint8Array;
 
   /**
    * @param aead the AEAD bound to the write key.
    * @param iv the write IV: 4 bytes (salt) for `explicit`, 12 for `xor`; copied.
+   * @param sequenceNumber the first sequence number: 0 for fresh keys (RFC 5246 §6.1).
    */
   constructor(
     protected readonly aead: Aead,
     iv: Uint8Array,
     protected readonly style: NonceStyle12,
+    sequenceNumber = 0n,
   ) {
+    this.seq = new SequenceNumber(new Uint8Array(8), sequenceNumber);
     const expected = style === 'explicit' ? 4 : 12;
     if (iv.length !== expected) throw new UsageError(`TLS 1.2 record protection (${style} nonce): iv of ${iv.length} bytes, need ${expected}`);
     this.iv = iv.slice();

@@ -79,4 +79,12 @@ describe.each(CASES)('$aead ($style nonce)', ({ aead, node, key: keyLength, iv: 
     const big = rawOf(sealer.seal(ContentType.application_data, new Uint8Array(1000)));
     expect(() => new RecordOpener12(nobleProvider.createAead(aead, key), iv, style).open(big, 999)).toThrow(expect.objectContaining({ alertName: 'record_overflow' }));
   });
+
+  it('the sequence number never wraps: the record at 2^64 − 1 is the last one a key protects (RFC 5246 §6.1)', () => {
+    const last = 2n ** 64n - 1n;
+    const sealer = new RecordSealer12(nobleProvider.createAead(aead, key), iv, style, last);
+    const record = sealer.seal(ContentType.application_data, Uint8Array.of(7));
+    expect(new RecordOpener12(nobleProvider.createAead(aead, key), iv, style, last).open(rawOf(record)).content).toEqual(Uint8Array.of(7));
+    expect(() => sealer.seal(ContentType.application_data, Uint8Array.of(8))).toThrow(/sequence number exhausted/);
+  });
 });

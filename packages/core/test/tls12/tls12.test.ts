@@ -115,6 +115,41 @@ describe('TLS 1.2, rxtls to rxtls in memory', () => {
     expect(again.negotiated!.resumed).toBe(false); // another context: other ticket keys
   });
 
+  it('the OpenSSL contract as for TLS 1.3: shutdown 0 then 1, ZERO_RETURN after close_notify, truncation is SYSCALL, bounded writes', async () => {
+    const c = client();
+    const s = serverContext().connection();
+    await handshakePair(c, s);
+    // Partial writes up to the outgoing buffer limit, then WANT_WRITE until the output is taken.
+    const big = new Uint8Array(1024 * 1024);
+    const n = s.write(big);
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(big.length);
+    expect(s.write(big.subarray(n))).toBe(-1);
+    expect(s.getError()).toBe(SslError.WANT_WRITE);
+    c.receive(s.takeOutput());
+    let got = 0;
+    for (let chunk = c.readAvailable(); chunk !== null; chunk = c.readAvailable()) got += chunk.length;
+    expect(got).toBe(n);
+    expect(c.getError()).toBe(SslError.WANT_READ);
+    // Clean close: 0 (ours sent), the peer sees ZERO_RETURN, answers, then 1.
+    expect(c.shutdown()).toBe(0);
+    expect(c.getError()).toBe(SslError.WANT_READ);
+    s.receive(c.takeOutput());
+    expect(s.read(new Uint8Array(10))).toBe(0);
+    expect(s.getError()).toBe(SslError.ZERO_RETURN);
+    expect(s.shutdown()).toBe(1);
+    c.receive(s.takeOutput());
+    expect(c.shutdown()).toBe(1);
+    // Truncation: the transport ends without close_notify.
+    const c2 = client();
+    const s2 = serverContext().connection();
+    await handshakePair(c2, s2);
+    c2.receiveEnd();
+    expect(c2.readAvailable()).toBeNull();
+    expect(c2.getError()).toBe(SslError.SYSCALL);
+    expect(c2.error?.message).toMatch(/truncated/);
+  });
+
   it('client certificates: sent, validated, refused when required and missing (handshake_failure)', async () => {
     const server = serverContext('p256', { clientAuth: { ca: pki.rootPem } });
     const c = client({ certificate: { chain: [pki.client.certPem, pki.intermediatePem], key: pki.client.keyPem } });
