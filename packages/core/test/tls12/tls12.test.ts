@@ -150,6 +150,31 @@ describe('TLS 1.2, rxtls to rxtls in memory', () => {
     expect(c2.error?.message).toMatch(/truncated/);
   });
 
+  it('SNI reaches the server, ALPN goes by the server\'s preference, record_size_limit counts plaintext (RFC 8449 §4)', async () => {
+    const server = new TlsServerContext({
+      certificates: [
+        { chain: [pki.servers.rsa2048.certPem, pki.intermediatePem], key: pki.servers.rsa2048.keyPem },
+        { chain: [pki.servers.p256.certPem, pki.intermediatePem], key: pki.servers.p256.keyPem },
+      ],
+      alpnProtocols: ['h2', 'http/1.1'],
+      recordSizeLimit: 1000,
+    });
+    const c = client({ alpnProtocols: ['http/1.1', 'h2'], recordSizeLimit: 512 });
+    const s = server.connection();
+    await handshakePair(c, s);
+    expect([c.negotiated!.alpn, s.negotiated!.alpn]).toEqual(['h2', 'h2']);
+    expect([c.negotiated!.serverName, s.negotiated!.serverName]).toEqual(['localhost', 'localhost']);
+    // Records from the server carry at most 512 bytes of plaintext; from the client at most 1000.
+    s.write(new Uint8Array(3000));
+    const fromServer = splitFlight(s.takeOutput());
+    const gcmOverhead = 8 + 16; // explicit nonce and tag
+    for (const p of fromServer) expect((p as { record: Uint8Array }).record.length - 5 - gcmOverhead).toBeLessThanOrEqual(512);
+    expect(fromServer).toHaveLength(Math.ceil(3000 / 512));
+    c.write(new Uint8Array(3000));
+    const fromClient = splitFlight(c.takeOutput());
+    expect(fromClient).toHaveLength(Math.ceil(3000 / 1000));
+  });
+
   it('client certificates: sent, validated, refused when required and missing (handshake_failure)', async () => {
     const server = serverContext('p256', { clientAuth: { ca: pki.rootPem } });
     const c = client({ certificate: { chain: [pki.client.certPem, pki.intermediatePem], key: pki.client.keyPem } });
