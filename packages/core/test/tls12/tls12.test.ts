@@ -480,5 +480,10 @@ describe('TLS 1.2: a hostile client', () => {
     // The connection goes on: the client's data still reaches the server.
     const data = randomBytes(100);
     expect(Buffer.from(transfer(c, s, data)).equals(data)).toBe(true);
+    // A client that keeps asking meets the hardening cap: 64 post-handshake messages without data.
+    const clientRecords = (c as unknown as { records: { encodeRecords(t: number, b: Uint8Array): Uint8Array } }).records;
+    for (let i = 0; i < 70; i++) s.receive(clientRecords.encodeRecords(ContentType.handshake, helloMessage));
+    for (let i = 0; i < 10 && s.readAvailable() === null && s.getError() === SslError.WANT_READ; i++);
+    expectFailure(s, 'unexpected_message', /post-handshake messages without application data/);
   });
 });
