@@ -19,7 +19,7 @@ import { Pending, isTraffic, takesChangeCipherSpec, type HandshakeOutbox, type H
 import { expectedMessages } from '../handshake/expected-messages.ts';
 import { startClientHandshake } from '../handshake/client13/start.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
-import { ByteQueue } from './byte-queue.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { SslError } from './ssl-error.ts';
 import { TransportError } from './transport-error.ts';
 import { EngineEffects } from './effects.ts';
@@ -121,7 +121,7 @@ export class TlsConnection {
   receive(bytes: Uint8Array): void {
     if (bytes.length === 0 || this.deferredError) return;
     if (this.incoming.length > 0 || !this.records.needsInput) {
-      this.incoming.push(new Uint8Array(bytes)); // a copy, even of a Node buffer, whose slice() is a view
+      this.incoming.pushCopy(bytes);
       return;
     }
     // The record layer copies what it keeps: hand the bytes straight over.

@@ -1,6 +1,6 @@
 import { ContentType } from '../codec/enums.ts';
 import { TlsError, UsageError } from '../errors/tls-error.ts';
-import { ByteFifo } from './byte-fifo.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { MAX_CIPHERTEXT, RECORD_HEADER_LENGTH } from './limits.ts';
 
 /** One record as it came off the wire (RFC 8446 §5.1 TLSPlaintext / §5.2 TLSCiphertext). */
@@ -36,7 +36,7 @@ export function isKnownContentType(type: number): boolean {
  * throws it again.
  */
 export class RecordDeframer {
-  private readonly fifo = new ByteFifo();
+  private readonly fifo = new ByteQueue();
   private failure: TlsError | undefined;
 
   /** Queue received bytes. Copies what it keeps: the caller may reuse `chunk`. An empty chunk is always accepted. */
@@ -44,7 +44,7 @@ export class RecordDeframer {
     if (this.failure) throw this.failure;
     if (chunk.length === 0) return;
     if (this.hasRecord()) throw new UsageError('RecordDeframer.push: drain next() before pushing more bytes');
-    this.fifo.push(chunk);
+    this.fifo.pushCopy(chunk);
     this.checkHeader();
   }
 

@@ -1,5 +1,5 @@
 import { TlsError, UsageError } from '../errors/tls-error.ts';
-import { ByteFifo } from './byte-fifo.ts';
+import { ByteQueue } from '../bytes/byte-queue.ts';
 import { HANDSHAKE_HEADER_LENGTH, MAX_HANDSHAKE_MESSAGE } from './limits.ts';
 
 /** One whole handshake message (RFC 8446 §4). */
@@ -36,7 +36,7 @@ export const checkMaxHandshakeMessage: HeaderCheck = (_type, length) => {
  * Errors are sticky.
  */
 export class HandshakeJoiner {
-  private readonly fifo = new ByteFifo();
+  private readonly fifo = new ByteQueue();
   private failure: TlsError | undefined;
 
   /** `headerCheck` runs on each message header when it reaches the front, possibly more than once. */
@@ -52,7 +52,7 @@ export class HandshakeJoiner {
     if (this.fifo.length === 0 && fragment.length >= HANDSHAKE_HEADER_LENGTH) {
       this.runHeaderCheck(fragment[0]!, (fragment[1]! << 16) | (fragment[2]! << 8) | fragment[3]!);
     }
-    this.fifo.push(fragment);
+    this.fifo.pushCopy(fragment);
     this.checkHeader();
   }
 

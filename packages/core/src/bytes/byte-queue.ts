@@ -1,9 +1,13 @@
 /**
- * A first-in first-out byte queue for the deframer and the handshake joiner. It owns copies
- * of what it is given; `take` hands out bytes the queue never writes again.
+ * The one first-in first-out byte queue of core: the deframer's and the handshake joiner's
+ * input, and the engine's incoming, outgoing and application-data buffers. `push` takes
+ * ownership of an array the caller will not change again (the engine's own records and
+ * plaintexts, no copy); `pushCopy` keeps a copy (bytes from outside). `take` hands out bytes the
+ * queue never writes again: a view when they lie in one chunk.
  */
-export class ByteFifo {
+export class ByteQueue {
   private chunks: Uint8Array[] = [];
+  /** Index of the front chunk in `chunks`. */
   private head = 0;
   private total = 0;
 
@@ -12,15 +16,20 @@ export class ByteFifo {
     return this.total;
   }
 
-  /** Append a copy of `bytes`. */
+  /** Append `bytes`, which the queue now owns. */
   push(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    // The front chunk may be a view into a large earlier push: shrink it to what is left
-    // so the memory kept is what is queued, not what was once pushed.
+    // The front chunk may be a view into a large array: shrink it to what is left, so the
+    // memory kept is what is queued, not what was once pushed.
     const front = this.chunks[this.head];
     if (front !== undefined && front.byteLength * 2 < front.buffer.byteLength) this.chunks[this.head] = front.slice();
-    this.chunks.push(new Uint8Array(bytes)); // a copy, also of a Node Buffer
+    this.chunks.push(bytes);
     this.total += bytes.length;
+  }
+
+  /** Append a copy of `bytes` (the Uint8Array constructor copies, also a Node Buffer, whose slice() is a view). */
+  pushCopy(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.push(new Uint8Array(bytes));
   }
 
   /** The byte at offset `i` from the front; the caller ensures `i < length`. */
@@ -33,8 +42,9 @@ export class ByteFifo {
     return 0;
   }
 
-  /** Remove and return the first `n` bytes; the caller ensures `n <= length`. */
-  take(n: number): Uint8Array {
+  /** Remove and return up to `max` bytes (all by default) as one array. */
+  take(max = this.total): Uint8Array {
+    const n = Math.min(max, this.total);
     const front = this.chunks[this.head];
     if (front === undefined || n === 0) return new Uint8Array(0);
     if (front.length >= n) {
@@ -52,6 +62,13 @@ export class ByteFifo {
       this.advance(k);
     }
     return out;
+  }
+
+  /** Drop everything. */
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.total = 0;
   }
 
   private advance(n: number): void {
