@@ -1,4 +1,4 @@
-import { HandshakeType, nameOf } from '../../codec/enums.ts';
+import { HandshakeType } from '../../codec/enums.ts';
 import { encodeHandshake } from '../../codec/handshake.ts';
 import { encodeClientKeyExchangeEcdhe } from '../../codec/messages/key-exchange12.ts';
 import { ClientCertificateType, encodeCertificate12, type CertificateRequest12 } from '../../codec/messages/tls12.ts';
@@ -6,7 +6,7 @@ import { encodeCertificateVerify } from '../../codec/messages/certificate-verify
 import { isAllowedInTls12, schemeMatchesKey12, signatureAlgorithmFor } from '../../crypto/signature-schemes.ts';
 import type { KeyExchangeKeyPair, MaybePromise, PublicKey } from '../../crypto/provider.ts';
 import { after, type HandshakeOutbox, type HandshakeState, type Transition } from '../outbox.ts';
-import type { NegotiatedParameters } from '../events.ts';
+import { negotiatedParameters12 } from '../tls12/parameters12.ts';
 import { finishedMessage12, masterSecret12, sendChangeCipherSpec12, type Session12 } from '../tls12/keys12.ts';
 import { ExpectFinished12 } from '../tls12/expect-finished.ts';
 import { ExpectChangeCipherSpec12 } from '../tls12/expect-change-cipher-spec.ts';
@@ -60,19 +60,17 @@ function finishClientFlight(result: ServerKeyExchange12Result, secrets: Session1
   sendChangeCipherSpec12(out, secrets, 'client');
   out.sendHandshake(finishedMessage12(secrets, 'client', result.log));
   out.step({ type: 'client-finished-sent' });
-  const parameters: NegotiatedParameters = {
-    version: 'TLSv1.2',
-    cipherSuite: result.suite.name,
+  const parameters = negotiatedParameters12({
+    suite: result.suite,
     group: result.group,
-    signatureScheme: nameOf.signatureScheme(result.signatureScheme),
-    alpn: result.alpn === undefined ? undefined : new TextDecoder().decode(result.alpn),
+    signatureScheme: result.signatureScheme,
+    alpn: result.alpn,
     serverName: result.session.serverName,
-    helloRetry: false,
     resumed: false,
     extendedMasterSecret: result.extendedMasterSecret,
     peerCertificates: result.peerCertificates,
     verifiedPath: result.chain?.path.map((c) => c.subject) ?? [],
-  };
+  });
   const awaitServer = (ticket: PendingTicket | undefined): HandshakeState =>
     new ExpectChangeCipherSpec12(secrets, 'client', () =>
       new ExpectFinished12(secrets, result.log, 'server', (o) => {

@@ -1,5 +1,6 @@
 import type { HandshakeOutbox, HandshakeState } from '../outbox.ts';
-import type { NegotiatedParameters, SessionTicket } from '../events.ts';
+import type { SessionTicket } from '../events.ts';
+import { negotiatedParameters12 } from '../tls12/parameters12.ts';
 import { finishedMessage12, sendChangeCipherSpec12 } from '../tls12/keys12.ts';
 import { ExpectFinished12 } from '../tls12/expect-finished.ts';
 import { ExpectChangeCipherSpec12 } from '../tls12/expect-change-cipher-spec.ts';
@@ -17,19 +18,7 @@ import { sessionFromTicket } from './server-hello12.ts';
 export function resumedHandshake12(result: ServerHello12Result, ticket: SessionTicket, out: HandshakeOutbox): HandshakeState {
   const secrets = sessionFromTicket(result, ticket);
   out.keylog('CLIENT_RANDOM', secrets.clientRandom, secrets.masterSecret);
-  const parameters: NegotiatedParameters = {
-    version: 'TLSv1.2',
-    cipherSuite: result.suite.name,
-    group: '',
-    signatureScheme: '',
-    alpn: result.alpn === undefined ? undefined : new TextDecoder().decode(result.alpn),
-    serverName: result.session.serverName,
-    helloRetry: false,
-    resumed: true,
-    extendedMasterSecret: result.extendedMasterSecret,
-    peerCertificates: [],
-    verifiedPath: [],
-  };
+  const parameters = negotiatedParameters12({ suite: result.suite, alpn: result.alpn, serverName: result.session.serverName, resumed: true, extendedMasterSecret: result.extendedMasterSecret });
   const awaitServer = (fresh: PendingTicket | undefined): HandshakeState =>
     new ExpectChangeCipherSpec12(secrets, 'client', () =>
       new ExpectFinished12(secrets, result.log, 'server', (o) => {

@@ -17,6 +17,7 @@ import { ExpectChangeCipherSpec12 } from '../tls12/expect-change-cipher-spec.ts'
 import { ExpectFinished12 } from '../tls12/expect-finished.ts';
 import { Connected12 } from '../tls12/connected.ts';
 import type { ClientHello12Offer } from './client-hello12.ts';
+import { negotiatedParameters12 } from '../tls12/parameters12.ts';
 import { cacheSession12, sendTicket12 } from './ticket12.ts';
 import { CLIENT_CERTIFICATE_SCHEMES_12 } from './client-certificate-schemes.ts';
 
@@ -130,19 +131,7 @@ export class ExpectClientCertificateVerify12 implements HandshakeState {
 /** The client's change_cipher_spec and Finished; then our [NewSessionTicket], change_cipher_spec and Finished. */
 function awaitClientFinished(full: FullHandshake12, session: Session12, peer: Pick<NegotiatedParameters, 'peerCertificates' | 'verifiedPath'> | undefined): HandshakeState {
   const { config, offer, suite, log, alpn } = full;
-  const parameters: NegotiatedParameters = {
-    version: 'TLSv1.2',
-    cipherSuite: suite.name,
-    group: full.group,
-    signatureScheme: nameOf.signatureScheme(full.scheme),
-    alpn: alpn === undefined ? undefined : new TextDecoder().decode(alpn),
-    serverName: offer.serverName,
-    helloRetry: false,
-    resumed: false,
-    extendedMasterSecret: session.extendedMasterSecret,
-    peerCertificates: peer?.peerCertificates ?? [],
-    verifiedPath: peer?.verifiedPath ?? [],
-  };
+  const parameters = negotiatedParameters12({ suite, group: full.group, signatureScheme: full.scheme, alpn, serverName: offer.serverName, resumed: false, extendedMasterSecret: session.extendedMasterSecret, ...peer });
   return new ExpectChangeCipherSpec12(session, 'server', () =>
     new ExpectFinished12(session, log, 'client', (o) => {
       if (full.issueTicket) sendTicket12(config, offer, session, alpn, log, o);

@@ -1,7 +1,7 @@
 import type { CipherSuite12 } from '../../crypto/suites12.ts';
 import type { ResolvedServerConfig } from '../server-config.ts';
 import type { HandshakeOutbox, HandshakeState } from '../outbox.ts';
-import type { NegotiatedParameters } from '../events.ts';
+import { negotiatedParameters12 } from '../tls12/parameters12.ts';
 import type { ResumptionState } from '../tickets/session-state.ts';
 import { HandshakeLog } from '../tls12/handshake-log.ts';
 import { finishedMessage12, sendChangeCipherSpec12, type Session12 } from '../tls12/keys12.ts';
@@ -45,19 +45,7 @@ export function resumeSession12(r: Resumption12, out: HandshakeOutbox): Handshak
   sendChangeCipherSpec12(out, session, 'server');
   out.sendHandshake(finishedMessage12(session, 'server', log));
   out.step({ type: 'server-finished-sent' });
-  const parameters: NegotiatedParameters = {
-    version: 'TLSv1.2',
-    cipherSuite: suite.name,
-    group: '',
-    signatureScheme: '',
-    alpn: alpn === undefined ? undefined : new TextDecoder().decode(alpn),
-    serverName: offer.serverName,
-    helloRetry: false,
-    resumed: true,
-    extendedMasterSecret: session.extendedMasterSecret,
-    peerCertificates: [],
-    verifiedPath: [],
-  };
+  const parameters = negotiatedParameters12({ suite, alpn, serverName: offer.serverName, resumed: true, extendedMasterSecret: session.extendedMasterSecret });
   return new ExpectChangeCipherSpec12(session, 'server', () =>
     new ExpectFinished12(session, log, 'client', (o) => {
       o.step({ type: 'established', parameters });
