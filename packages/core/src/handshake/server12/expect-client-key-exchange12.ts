@@ -1,4 +1,4 @@
-import { CertificateError, check } from '../../errors/tls-error.ts';
+import { check } from '../../errors/tls-error.ts';
 import { HandshakeType, nameOf } from '../../codec/enums.ts';
 import { decodeClientKeyExchangeEcdhe } from '../../codec/messages/key-exchange12.ts';
 import { decodeCertificate12 } from '../../codec/messages/tls12.ts';
@@ -6,9 +6,10 @@ import { decodeCertificateVerify } from '../../codec/messages/certificate-verify
 import { isAllowedInTls12, schemeMatchesKey12, signatureAlgorithmFor } from '../../crypto/signature-schemes.ts';
 import type { CipherSuite12 } from '../../crypto/suites12.ts';
 import type { KeyExchangeGroup, KeyExchangeKeyPair, PublicKey } from '../../crypto/provider.ts';
-import { verifyCertificateChain, type VerifiedChain } from '../../x509/verify.ts';
+import type { VerifiedChain } from '../../x509/verify.ts';
+import { checkClientChain } from '../client-chain.ts';
 import type { ResolvedServerConfig } from '../server-config.ts';
-import { after, Pending, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../outbox.ts';
+import { after, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../outbox.ts';
 import type { NegotiatedParameters } from '../events.ts';
 import { unexpectedMessage } from '../unexpected-message.ts';
 import type { HandshakeLog } from '../tls12/handshake-log.ts';
@@ -65,12 +66,7 @@ export class ExpectClientCertificate12 implements HandshakeState {
       out.step({ type: 'certificate', chainLength: 0 });
       return new ExpectClientKeyExchange12(this.full, undefined);
     }
-    const leaf = auth.cache.parse(chain[0]!);
-    const key = leaf.publicKey;
-    if (key === undefined) throw new CertificateError('unsupported', 'unsupported_certificate', `client certificate key type is not supported (${leaf.subject})`);
-    out.step({ type: 'certificate', chainLength: chain.length, subject: leaf.subject });
-    const verified = verifyCertificateChain(chain, { trustAnchors: auth.trustAnchors, now: config.now(), purpose: 'clientAuth', provider: config.provider, cache: auth.cache });
-    return new Pending<HandshakeState>(verified, (path) => new ExpectClientKeyExchange12(this.full, { chain, key, verified: path as VerifiedChain }));
+    return checkClientChain(config, chain, out, (key, verified) => new ExpectClientKeyExchange12(this.full, { chain, key, verified }));
   }
 }
 

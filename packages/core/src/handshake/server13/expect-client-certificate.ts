@@ -1,13 +1,14 @@
-import { CertificateError, check } from '../../errors/tls-error.ts';
+import { check } from '../../errors/tls-error.ts';
 import { HandshakeType, nameOf } from '../../codec/enums.ts';
 import { decodeCertificate } from '../../codec/messages/certificate.ts';
 import { decodeCertificateVerify } from '../../codec/messages/certificate-verify.ts';
 import { certificateVerifyInput, isAllowedInCertificateVerify, schemeMatchesKey, signatureAlgorithmFor } from '../../crypto/signature-schemes.ts';
 import type { PublicKey } from '../../crypto/provider.ts';
-import { verifyCertificateChain, type VerifiedChain } from '../../x509/verify.ts';
+import type { VerifiedChain } from '../../x509/verify.ts';
+import { checkClientChain } from '../client-chain.ts';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../config.ts';
 import { SignatureScheme } from '../../codec/enums.ts';
-import { after, Pending, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../outbox.ts';
+import { after, type HandshakeOutbox, type HandshakeState, type ReceivedMessage, type Transition } from '../outbox.ts';
 import { unexpectedMessage } from '../unexpected-message.ts';
 import type { ServerHandshakeContext } from './server-flight.ts';
 import { ExpectClientFinished, type AwaitingClientFinished } from './expect-client-finished.ts';
@@ -35,12 +36,7 @@ export class ExpectClientCertificate implements HandshakeState {
     }
     for (const entry of certificate.certificateList) check(entry.extensions.length === 0, 'unsupported_extension', 'client Certificate entry carries an extension we did not request');
     const chain = certificate.certificateList.map((e) => e.certData.slice());
-    const leaf = auth.cache.parse(chain[0]!);
-    const key = leaf.publicKey;
-    if (key === undefined) throw new CertificateError('unsupported', 'unsupported_certificate', `client certificate key type is not supported (${leaf.subject})`);
-    out.step({ type: 'certificate', chainLength: chain.length, subject: leaf.subject });
-    const verified = verifyCertificateChain(chain, { trustAnchors: auth.trustAnchors, now: config.now(), purpose: 'clientAuth', provider: config.provider, cache: auth.cache });
-    return new Pending<HandshakeState>(verified, (path) => new ExpectClientCertificateVerify(this.ctx, this.awaiting, chain, key, path as VerifiedChain));
+    return checkClientChain(config, chain, out, (key, path) => new ExpectClientCertificateVerify(this.ctx, this.awaiting, chain, key, path));
   }
 }
 
