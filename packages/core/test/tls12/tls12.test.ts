@@ -248,15 +248,26 @@ describe('TLS 1.2: version negotiation and downgrade protection', () => {
  */
 async function clientMeets(mutate: (parts: FlightPart[]) => FlightPart[], clientExtra: Partial<ClientConfig> = {}, serverExtra: Partial<ServerConfig> = {}): Promise<TlsConnection> {
   const c = client(clientExtra);
-  const s = serverContext('p256', serverExtra).connection();
+  const first = await serverFirstFlight(c, serverContext('p256', serverExtra).connection());
+  await clientAnswers(c, joinFlight(mutate(splitFlight(first))));
+  return c;
+}
+
+/** The client's ClientHello to the server; the server's first flight (ServerHello..ServerHelloDone). */
+async function serverFirstFlight(c: TlsConnection, s: TlsConnection): Promise<Uint8Array> {
   c.connect();
   s.receive(c.takeOutput());
   s.accept();
   await s.asyncReady();
   s.accept();
-  c.receive(joinFlight(mutate(splitFlight(s.takeOutput()))));
+  return s.takeOutput();
+}
+
+/** Feed `flight` to the client and let it answer (awaiting its asynchronous checks); its output. */
+async function clientAnswers(c: TlsConnection, flight: Uint8Array): Promise<Uint8Array> {
+  c.receive(flight);
   for (let i = 0; i < 5 && c.connect() === -1 && c.getError() === SslError.WANT_ASYNC; i++) await c.asyncReady();
-  return c;
+  return c.takeOutput();
 }
 
 const messageOf = (parts: FlightPart[], type: number): number => parts.findIndex((p) => 'message' in p && p.message[0] === type);
@@ -410,14 +421,8 @@ describe('TLS 1.2: a hostile client', () => {
   async function serverMeetsClientFlight(mutate: (parts: FlightPart[]) => FlightPart[], serverExtra: Partial<ServerConfig> = {}, clientExtra: Partial<ClientConfig> = {}): Promise<TlsConnection> {
     const c = client(clientExtra);
     const s = serverContext('p256', serverExtra).connection();
-    c.connect();
-    s.receive(c.takeOutput());
-    s.accept();
-    await s.asyncReady();
-    s.accept();
-    c.receive(s.takeOutput());
-    for (let i = 0; i < 5 && c.connect() === -1 && c.getError() === SslError.WANT_ASYNC; i++) await c.asyncReady();
-    s.receive(joinFlight(mutate(splitFlight(c.takeOutput()))));
+    const second = await clientAnswers(c, await serverFirstFlight(c, s));
+    s.receive(joinFlight(mutate(splitFlight(second))));
     for (let i = 0; i < 5 && s.accept() === -1 && s.getError() === SslError.WANT_ASYNC; i++) await s.asyncReady();
     return s;
   }
@@ -446,14 +451,7 @@ describe('TLS 1.2: a hostile client', () => {
     // The server's ticket comes in the clear before its change_cipher_spec.
     const c = client();
     const s = serverContext().connection();
-    c.connect();
-    s.receive(c.takeOutput());
-    s.accept();
-    await s.asyncReady();
-    s.accept();
-    c.receive(s.takeOutput());
-    for (let i = 0; i < 5 && c.connect() === -1 && c.getError() === SslError.WANT_ASYNC; i++) await c.asyncReady();
-    s.receive(c.takeOutput());
+    s.receive(await clientAnswers(c, await serverFirstFlight(c, s)));
     s.accept();
     const second = replaceBody(splitFlight(s.takeOutput()), HandshakeType.new_session_ticket, (b) => Uint8Array.of(...b, 0));
     c.receive(joinFlight(second));

@@ -3,7 +3,7 @@ import { NamedGroup } from '../../codec/enums.ts';
 import { getCipherSuite12, type CipherSuite12 } from '../../crypto/suites12.ts';
 import { isAllowedInTls12, schemeMatchesKey, schemeMatchesKey12 } from '../../crypto/signature-schemes.ts';
 import type { KeyExchangeGroup, PublicKey } from '../../crypto/provider.ts';
-import { matchesHost } from '../../x509/hostname.ts';
+import { certificatesBySni } from '../server13/negotiate.ts';
 import type { LoadedCertificate, ResolvedServerConfig } from '../server-config.ts';
 import { keyFitsSuite } from '../tls12/key-fits-suite.ts';
 import type { ClientHello12Offer } from './client-hello12.ts';
@@ -22,8 +22,7 @@ export interface Choice12 {
  * the SNI host are tried first. None: `handshake_failure`.
  */
 export function chooseSuite12(config: ResolvedServerConfig, offer: ClientHello12Offer): Choice12 {
-  const named = offer.serverName === undefined ? [] : config.certificates.filter((c) => matchesHost(c.leaf, offer.serverName!));
-  const candidates = [...named, ...config.certificates.filter((c) => !named.includes(c))];
+  const { candidates, named } = certificatesBySni(config, offer.serverName);
   for (const id of config.cipherSuites12) {
     const suite = getCipherSuite12(id);
     if (suite === undefined || !offer.hello.cipherSuites.includes(id)) continue;
@@ -33,7 +32,7 @@ export function chooseSuite12(config: ResolvedServerConfig, offer: ClientHello12
       // A scheme whose curve matches the key (as TLS 1.3 requires) first, then TLS 1.2's looser match.
       const usable = config.signatureSchemes12.filter((s) => offer.signatureAlgorithms.includes(s) && isAllowedInTls12(s));
       const scheme = usable.find((s) => schemeMatchesKey(s, key)) ?? usable.find((s) => schemeMatchesKey12(s, key));
-      if (scheme !== undefined) return { suite, certificate, scheme, sniMatched: named.includes(certificate) };
+      if (scheme !== undefined) return { suite, certificate, scheme, sniMatched: named.has(certificate) };
     }
   }
   throw new TlsError('handshake_failure', 'no TLS 1.2 cipher suite in common that one of our certificates can sign for');

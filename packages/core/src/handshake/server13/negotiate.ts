@@ -42,14 +42,23 @@ export function chooseKeyShare(config: ResolvedServerConfig, offer: ClientHelloO
  * first (then the default, the first configured), and a scheme both we and the client accept
  * that fits the key (RFC 8446 §4.4.2.2). None fits: handshake_failure.
  */
+/**
+ * Our certificates in the order a server tries them: those naming the SNI host first (RFC 6066
+ * §3), then the rest, the default (first configured) leading each group. `named` says which
+ * matched, for the empty server_name answer. Both versions use it.
+ */
+export function certificatesBySni(config: ResolvedServerConfig, serverName: string | undefined): { candidates: LoadedCertificate[]; named: ReadonlySet<LoadedCertificate> } {
+  const named = serverName === undefined ? [] : config.certificates.filter((c) => matchesHost(c.leaf, serverName));
+  return { candidates: [...named, ...config.certificates.filter((c) => !named.includes(c))], named: new Set(named) };
+}
+
 export function chooseCertificate(config: ResolvedServerConfig, offer: ClientHelloOffer): { certificate: LoadedCertificate; scheme: number; sniMatched: boolean } {
-  const named = offer.serverName === undefined ? [] : config.certificates.filter((c) => matchesHost(c.leaf, offer.serverName!));
-  const candidates = [...named, ...config.certificates.filter((c) => !named.includes(c))];
+  const { candidates, named } = certificatesBySni(config, offer.serverName);
   for (const certificate of candidates) {
     const scheme = config.signatureSchemes.find(
       (s) => offer.signatureAlgorithms.includes(s) && isAllowedInCertificateVerify(s) && schemeMatchesKey(s, certificate.key.publicKey),
     );
-    if (scheme !== undefined) return { certificate, scheme, sniMatched: named.includes(certificate) };
+    if (scheme !== undefined) return { certificate, scheme, sniMatched: named.has(certificate) };
   }
   throw new TlsError('handshake_failure', 'no certificate fits the signature algorithms the client accepts');
 }
