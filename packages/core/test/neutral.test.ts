@@ -21,13 +21,13 @@ describe('core is runtime-neutral', () => {
     expect(text).not.toMatch(/\b(Buffer|process|Deno|require)\s*[.(]/);
   });
 
-  it('only crypto/noble imports @noble, only x509 imports pkijs/asn1js, only observe imports rxjs', () => {
+  it('only crypto/noble imports @noble, only x509 imports pkijs/asn1js, only observe and stream import rxjs', () => {
     for (const file of files) {
       const rel = file.slice(SRC.length + 1);
       const text = readFileSync(file, 'utf8');
       if (/from\s+['"]@noble\//.test(text)) expect(rel.startsWith('crypto/noble/')).toBe(true);
       if (/from\s+['"](pkijs|asn1js)['"]/.test(text)) expect(rel.startsWith('x509/')).toBe(true);
-      if (/from\s+['"]rxjs['"]/.test(text)) expect(rel.startsWith('observe/')).toBe(true);
+      if (/from\s+['"]rxjs['"]/.test(text)) expect(rel.startsWith('observe/') || rel.startsWith('stream/')).toBe(true);
     }
   });
 });

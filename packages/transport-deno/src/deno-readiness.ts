@@ -1,197 +1,45 @@
-import { Observable, Subject, defer, firstValueFrom, of } from 'rxjs';
-import { limits, type ReadinessPort } from '@rxtls/core';
+import { ChannelPort, type ByteChannel } from '@rxtls/core';
 import type { DenoConn } from './deno-api.ts';
 
 /** Largest single read: one read of up to this many bytes is outstanding at a time. */
 export const READ_SIZE = 64 * 1024;
 
 /**
- * The readiness port over a `Deno.Conn` (or any {@link DenoConn}). Deno's reads and writes
- * are promises, so the port keeps a little state between them:
- *
- * - reading is pulled: a `conn.read()` of up to 64 KiB starts only when the engine asks
- *   (`read()` found nothing, or someone waits on `readable$`), and at most one is
- *   outstanding. Its bytes (copied), end of stream or error wait for the next `read()`.
- *   Nothing more is read from the socket until they are taken: that carries backpressure
- *   from the TLS reader down to TCP.
- * - writing is queued: `write()` takes the bytes, starts `conn.write()` if idle (looping over
- *   partial writes) and returns `false` while a write is pending; `writable$` fires when the
- *   queue is empty.
- * - a failed read or write is reported to `onFailure` at once (so the connection can end
- *   even when nobody reads) and thrown by the next `read()`. End of stream is not a failure
- *   here: the engine decides whether it was clean (after close_notify) or a truncation.
- * - `end()` half-closes (FIN) once the queue is empty; the conn is closed once both
- *   directions are done, or at `destroy()`. A read cut short by `destroy()` is no failure.
+ * A {@link ByteChannel} over a `Deno.Conn` (or any {@link DenoConn}): reads of up to
+ * {@link READ_SIZE} into one buffer, each result copied out; writes looped over partial
+ * writes; `closeWrite()` for the half-close; `close()` ignores a conn closed already.
  */
-export class DenoReadiness implements ReadinessPort {
-  private readonly buffer = new Uint8Array(READ_SIZE);
-  private reading = false;
-  private chunk: Uint8Array | undefined;
-  private eof = false;
-  private failure: Error | undefined;
-  private readonly queue: Uint8Array[] = [];
-  private writing = false;
-  private ending = false;
-  private writeClosed = false;
-  private closed = false;
-  private lingering = false;
-  private readonly readableSubject = new Subject<void>();
-  private readonly writableSubject = new Subject<void>();
-
-  readonly readable$: Observable<void> = defer(() => {
-    if (this.readReady()) return of(undefined);
-    this.pump();
-    return this.readableSubject.asObservable();
-  });
-
-  readonly writable$: Observable<void> = defer(() => (this.writing && !this.closed ? this.writableSubject.asObservable() : of(undefined)));
-
-  constructor(
-    private readonly conn: DenoConn,
-    private readonly onFailure: (err: Error) => void = () => undefined,
-  ) {}
-
-  /** Whether the conn has been closed (both directions done, or `destroy()`). */
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  read(): Uint8Array | null | undefined {
-    if (this.failure) throw this.failure;
-    const chunk = this.chunk;
-    if (chunk !== undefined) {
-      this.chunk = undefined;
-      return chunk;
-    }
-    if (this.eof || this.closed) return null;
-    this.pump();
-    return undefined;
-  }
-
-  write(data: Uint8Array): boolean {
-    // After a failure or close the bytes go nowhere; the failure was reported and surfaces on the next read.
-    if (this.failure || this.closed || this.ending || data.length === 0) return !this.writing;
-    this.queue.push(data);
-    if (!this.writing) void this.flush();
-    return !this.writing;
-  }
-
-  end(): void {
-    if (this.ending || this.closed) return;
-    this.ending = true;
-    if (!this.writing) void this.closeWrite();
-  }
-
-  destroy(): void {
-    this.close();
-  }
-
-  /**
-   * The lingering close after a fatal alert: send the queued bytes (the alert), half-close,
-   * read and drop what still arrives, and close at the peer's end of stream or after
-   * `CLOSE_LINGER_MS`. Closing with unread input would reset the connection, which can
-   * overtake the alert.
-   */
-  closeAfterAlert(): void {
-    if (this.closed || this.lingering) return;
-    this.lingering = true;
-    const timer = setTimeout(() => this.close(), limits.CLOSE_LINGER_MS);
-    this.end();
-    void this.drain().finally(() => {
-      clearTimeout(timer);
-      this.close();
-    });
-  }
-
-  /** Read and drop until end of stream, failure or close (the read in flight, if any, is waited for first). */
-  private async drain(): Promise<void> {
-    if (this.reading) await firstValueFrom(this.readableSubject);
-    this.chunk = undefined;
-    while (!this.closed && !this.eof && this.failure === undefined) {
+export function denoChannel(conn: DenoConn): ByteChannel {
+  const buffer = new Uint8Array(READ_SIZE);
+  return {
+    async read() {
+      const n = await conn.read(buffer);
+      return n === null ? null : buffer.slice(0, n);
+    },
+    async write(data) {
+      for (let at = 0; at < data.length; ) {
+        const n = await conn.write(data.subarray(at));
+        if (!(n > 0)) throw new Error(`conn.write() wrote ${n} of ${data.length - at} bytes`);
+        at += n;
+      }
+    },
+    ...(conn.closeWrite ? { closeWrite: () => conn.closeWrite!() } : {}),
+    close() {
       try {
-        const n = await this.conn.read(this.buffer);
-        if (n === null) this.eof = true;
+        conn.close();
       } catch {
-        return;
+        // already closed (BadResource)
       }
-    }
-  }
+    },
+  };
+}
 
-  private readReady(): boolean {
-    return this.failure !== undefined || this.chunk !== undefined || this.eof || this.closed;
-  }
-
-  /** Start the one outstanding read, unless it runs already or its result is still untaken. */
-  private pump(): void {
-    if (this.reading || this.readReady()) return;
-    this.reading = true;
-    // Through a promise, so that a conn whose read() throws synchronously fails the same way.
-    Promise.resolve()
-      .then(() => this.conn.read(this.buffer))
-      .then(
-        (n) => {
-          this.reading = false;
-          if (n === null) this.eof = true;
-          else if (n > 0) this.chunk = this.buffer.slice(0, n);
-          if (this.eof && this.writeClosed) this.close();
-          this.readableSubject.next();
-        },
-        (err: unknown) => {
-          this.reading = false;
-          this.fail(err);
-          this.readableSubject.next();
-        },
-      );
-  }
-
-  private async flush(): Promise<void> {
-    this.writing = true;
-    try {
-      for (let data = this.queue.shift(); data !== undefined; data = this.queue.shift()) {
-        for (let at = 0; at < data.length; ) {
-          const n = await this.conn.write(data.subarray(at));
-          if (!(n > 0)) throw new Error(`conn.write() wrote ${n} of ${data.length - at} bytes`);
-          at += n;
-        }
-      }
-    } catch (err) {
-      this.queue.length = 0;
-      this.fail(err);
-      this.readableSubject.next();
-    }
-    this.writing = false;
-    if (this.ending && !this.writeClosed) await this.closeWrite();
-    this.writableSubject.next();
-  }
-
-  private async closeWrite(): Promise<void> {
-    this.writeClosed = true;
-    if (this.closed || this.failure) return;
-    try {
-      await this.conn.closeWrite?.();
-    } catch {
-      // The peer may have closed first (NotConnected): nothing left to tell it.
-    }
-    if (this.eof) this.close();
-  }
-
-  /** Record a failure and report it, unless it is the echo of our own close(). */
-  private fail(err: unknown): void {
-    if (this.closed || this.failure) return;
-    this.failure = err instanceof Error ? err : new Error(String(err));
-    this.onFailure(this.failure);
-  }
-
-  private close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.queue.length = 0;
-    try {
-      this.conn.close();
-    } catch {
-      // already closed (BadResource)
-    }
-    this.readableSubject.next();
-    this.writableSubject.next();
+/**
+ * The readiness port over a `Deno.Conn`: core's {@link ChannelPort} (pulled reads, queued
+ * writes, half-close, the lingering close after an alert) over {@link denoChannel}.
+ */
+export class DenoReadiness extends ChannelPort {
+  constructor(conn: DenoConn, onFailure: (err: Error) => void = () => undefined) {
+    super(denoChannel(conn), onFailure);
   }
 }

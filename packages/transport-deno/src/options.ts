@@ -1,19 +1,8 @@
-import type { ClientConfig, ClientContextOptions, MessageEvent, ServerContextOptions, TicketStore, TlsClientContext, TlsServerContext } from '@rxtls/core';
+import type { ClientConfig, ClientContextOptions, KeylogOption, ServerContextOptions, TicketStore, TlsClientContext, TlsServerContext, TraceOption } from '@rxtls/core';
 import type { DenoConn } from './deno-api.ts';
 import type { TlsConn } from './tls-conn.ts';
 
-export type { AlpnInput } from '@rxtls/core';
-
-/**
- * Key log (NSS format, for Wireshark): `true` appends lines to the file named by
- * `SSLKEYLOGFILE` (when Deno may read that variable and write the file; otherwise only
- * `keylog$` has them); a function receives each line. Either way the key log is on from the
- * first message. The lines contain secrets.
- */
-export type KeylogOption = boolean | ((line: string) => void);
-
-/** Every record and message: `true` prints them to stderr like `openssl s_client -msg`; a function receives the events. */
-export type TraceOption = boolean | ((event: MessageEvent) => void);
+export type { AlpnInput, KeylogOption, TraceOption } from '@rxtls/core';
 
 /** Options both roles share: what happens on the connection, not what is negotiated. */
 export interface ConnOptions {

@@ -7,10 +7,10 @@ import { AsyncSubject, Observable } from 'rxjs';
 import {
   CertificateError,
   TlsConnection,
+  TlsStream,
   clientConfigFrom,
   TlsSession,
   cipherInfo,
-  formatMessage,
   type CipherInfo,
   type CloseInfo,
   UsageError,
@@ -30,6 +30,14 @@ import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
 
 const asBytes = (chunk: Buffer | Uint8Array): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
+type TlsStreamAuthorize = (negotiated: NegotiatedParameters) => Promise<void>;
+
+/** `keylog: true` on Node: append to the file named by `SSLKEYLOGFILE` (created 0600: the lines are secrets). */
+function keylogFile(): ((line: string) => void) | undefined {
+  const file = process.env['SSLKEYLOGFILE'];
+  return file ? (line) => appendFileSync(file, `${line}\n`, { mode: 0o600 }) : undefined;
+}
 
 /**
  * The server role of a {@link TlsSocket}: the connection comes from this context and the
@@ -99,11 +107,10 @@ export class TlsSocket extends Duplex {
   private readonly transport: Duplex;
   private readonly port: StreamPort;
   private readonly connection: TlsConnection;
+  /** Core's lifecycle (handshake, reads, writes, closing rules); this class is its Node Duplex face. */
+  private readonly tls: TlsStream;
   private readonly closeSubject = new AsyncSubject<CloseInfo>();
   private readonly undo: (() => void)[] = [];
-  private readonly verifyTrustAnchors: ResolvedConfig['trustAnchors'] | undefined;
-  private readonly checkIdentityAfter: ((info: PeerVerificationInfo) => void) | undefined;
-  private readonly verifyDisabled: boolean;
   private reading = false;
   private webPair: WebStreamPair | undefined;
 
@@ -111,42 +118,50 @@ export class TlsSocket extends Duplex {
   constructor(options: TlsSocketOptions, server?: ServerRole) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { readableHighWaterMark: options.highWaterMark } : {}) });
     this.role = server ? 'server' : 'client';
+    let authorize: TlsStreamAuthorize | undefined;
     if (server) {
       if (options.socket === undefined) throw new UsageError('a server-side TlsSocket needs the accepted `socket`');
-      this.verifyDisabled = false;
-      this.verifyTrustAnchors = undefined;
-      this.checkIdentityAfter = undefined;
       this.connection = server.context.connection();
       this.transport = options.socket;
     } else {
       const client = this.clientSide(options);
-      this.verifyDisabled = client.verifyDisabled;
-      this.verifyTrustAnchors = client.trustAnchors;
-      this.checkIdentityAfter = client.checkIdentityAfter;
       this.connection = client.connection;
       this.servername = client.servername;
       this.transport = client.transport;
+      authorize = client.authorize;
     }
-    // Transport options, the port, the session and the observables: the same for both roles.
+    // Transport options, then core's stream over the port: the same for both roles.
     const tcp = this.transport as SocketLike;
     if (typeof tcp.setNoDelay === 'function') tcp.setNoDelay(options.noDelay ?? true);
     if (options.timeout !== undefined && typeof tcp.setTimeout === 'function') tcp.setTimeout(options.timeout);
     this.forward('connect');
     this.forward('timeout');
-    // A transport error ends the socket at once, even when nobody reads; the engine wraps it in
-    // its TransportError, so 'error', `established` and handshake$ all carry the same object.
-    this.port = new StreamPort(this.transport, (err) => {
-      this.connection.receiveError(err);
-      this.destroy(this.connection.error ?? err);
+    let port!: StreamPort;
+    this.tls = new TlsStream({
+      connection: this.connection,
+      port: (onFailure) => (port = new StreamPort(this.transport, onFailure)),
+      servername: this.servername,
+      // The Duplex runs the half-close (allowHalfOpen, 'end', _final): the stream never answers a close_notify by itself.
+      allowHalfOpen: true,
+      keylog: options.keylog,
+      keylogFile,
+      trace: options.trace,
+      handshakeTimeout: options.handshakeTimeout,
+      authorize,
     });
-    this.session = new TlsSession(this.connection, this.port, options.handshakeTimeout === undefined ? {} : { handshakeTimeout: options.handshakeTimeout });
-    this.handshake$ = this.session.handshake$;
-    this.messages$ = this.session.messages$;
-    this.keylog$ = this.session.keylog$;
+    this.port = port;
+    this.session = this.tls.session;
+    this.handshake$ = this.tls.handshake$;
+    this.messages$ = this.tls.messages$;
+    this.keylog$ = this.tls.keylog$;
     this.close$ = this.closeSubject.asObservable();
     this.data$ = this.dataObservable();
-    this.watchKeylog(options.keylog);
-    this.watchTrace(options.trace);
+    // A failure ends the socket at once, even when nobody reads ('error', `established` and
+    // handshake$ all carry the same object).
+    this.tls.close$.subscribe(({ error }) => {
+      if (error !== undefined && !this.destroyed) this.destroy(error);
+    });
+    this.keylogEvent();
 
     this.established = this.handshake();
     this.established.then(
@@ -162,9 +177,7 @@ export class TlsSocket extends Duplex {
 
   /** The client side's config, connection and transport (a TCP connection opened here, or `options.socket`). */
   private clientSide(options: TlsSocketOptions): {
-    verifyDisabled: boolean;
-    trustAnchors: ResolvedConfig['trustAnchors'];
-    checkIdentityAfter: ((info: PeerVerificationInfo) => void) | undefined;
+    authorize: TlsStreamAuthorize | undefined;
     connection: TlsConnection;
     servername: string;
     transport: Duplex;
@@ -209,7 +222,14 @@ export class TlsSocket extends Duplex {
           ...(options.family !== undefined ? { family: options.family } : {}),
         }),
       );
-    return { verifyDisabled, trustAnchors: shared.trustAnchors, checkIdentityAfter: verifyDisabled ? identityHook : undefined, connection, servername, transport };
+    // rejectUnauthorized: false — verify anyway after the handshake, to report the outcome without failing (Node's behaviour).
+    const authorize = verifyDisabled
+      ? async (negotiated: NegotiatedParameters): Promise<void> => {
+          const chain = await verifyServerChain(config as ResolvedConfig, negotiated.peerCertificates, servername, shared.trustAnchors);
+          identityHook?.({ certificates: negotiated.peerCertificates, chain, serverName: servername });
+        }
+      : undefined;
+    return { authorize, connection, servername, transport };
   }
 
   // ------------------------------------------------------------------ web streams
@@ -335,7 +355,7 @@ export class TlsSocket extends Duplex {
     }
     try {
       for (;;) {
-        const chunk = await this.session.read();
+        const chunk = await this.tls.read();
         if (this.destroyed) return;
         if (chunk === null) {
           this.push(null);
@@ -359,25 +379,22 @@ export class TlsSocket extends Duplex {
   /** Resolves when the engine has taken every byte and the transport accepted the records. */
   private async send(data: Uint8Array): Promise<void> {
     await this.established;
-    await this.session.write(data);
+    await this.tls.write(data);
   }
 
   /** end(): close_notify, then the transport's write side is ended (TCP FIN); reading goes on. */
   override _final(callback: (error?: Error | null) => void): void {
     this.established.then(
-      () => this.session.shutdown().then(() => callback(), callback),
+      () => this.tls.shutdown().then(() => callback(), callback),
       (err: unknown) => callback(asError(err)),
     );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Destroyed mid-handshake: record why in the engine first, so that handshake$ and
-    // `established` end with one and the same error.
-    if (!this.connection.isEstablished && this.connection.error === undefined) this.connection.receiveError(error ?? new Error('socket destroyed before the handshake completed'));
-    this.session.destroy(); // destroys the transport; completes the observables
+    this.tls.destroy(error ?? (this.connection.isEstablished ? undefined : new Error('socket destroyed before the handshake completed')));
     this.port.detach();
     for (const off of this.undo.splice(0)) off();
-    const clean = error === null && this.connection.receivedCloseNotify && this.writableFinished;
+    const clean = error === null && this.connection.receivedCloseNotify && this.tls.closeNotifySent;
     this.closeSubject.next(error ? { clean, error } : { clean });
     this.closeSubject.complete();
     callback(error);
@@ -385,32 +402,18 @@ export class TlsSocket extends Duplex {
 
   // ------------------------------------------------------------------ helpers
 
+  /** Core's handshake, then the Node fields: `authorized`, `authorizationError` as Node's code, `alpnProtocol`, `servername`. */
   private async handshake(): Promise<NegotiatedParameters> {
-    const negotiated = await this.session.handshake();
-    if (this.role === 'server') {
-      // No client certificates yet: as on a Node server that does not request one.
-      this.servername = negotiated.serverName;
-      this.alpnProtocol = negotiated.alpn ?? false;
-      return negotiated;
+    const negotiated = await this.tls.handshake();
+    this.authorized = this.tls.authorized;
+    const failure = this.tls.authorizationError;
+    if (failure !== null) {
+      this.authorizationCause = failure;
+      this.authorizationError = failure instanceof CertificateError ? authorizationCode(failure) : ((failure as { code?: string }).code ?? failure.message);
     }
-    if (this.verifyDisabled) await this.authorizeAfterHandshake(negotiated);
-    else this.authorized = true;
-    this.alpnProtocol = negotiated.alpn ?? false;
+    this.servername = this.tls.servername;
+    this.alpnProtocol = this.tls.alpnProtocol;
     return negotiated;
-  }
-
-  /** rejectUnauthorized: false — verify anyway, to report the outcome without failing (Node's behaviour). */
-  private async authorizeAfterHandshake(negotiated: NegotiatedParameters): Promise<void> {
-    const config = this.connection.config as ResolvedConfig;
-    try {
-      const chain = await verifyServerChain(config, negotiated.peerCertificates, this.servername, this.verifyTrustAnchors ?? []);
-      this.checkIdentityAfter?.({ certificates: negotiated.peerCertificates, chain, serverName: this.servername });
-      this.authorized = true;
-    } catch (err) {
-      this.authorized = false;
-      this.authorizationCause = asError(err);
-      this.authorizationError = err instanceof CertificateError ? authorizationCode(err) : ((err as { code?: string }).code ?? asError(err).message);
-    }
   }
 
   /** Re-emit a transport event on this socket; undone on destroy. */
@@ -423,35 +426,18 @@ export class TlsSocket extends Duplex {
   }
 
   /**
-   * The key log is produced only when asked for (the engine copies no secrets otherwise): by
-   * the `keylog` option, a 'keylog' listener (as on `tls.TLSSocket`), or a `keylog$` subscriber.
+   * The 'keylog' event of `tls.TLSSocket` (a Buffer line): the key log is produced only when
+   * asked for (the engine copies no secrets otherwise), so a 'keylog' listener turns it on.
    */
-  private watchKeylog(option: TlsSocketOptions['keylog']): void {
-    const file = option === true ? process.env['SSLKEYLOGFILE'] : undefined;
-    // Created 0600: the lines are secrets.
-    const sink = typeof option === 'function' ? option : file ? (line: string) => appendFileSync(file, `${line}\n`, { mode: 0o600 }) : undefined;
+  private keylogEvent(): void {
     let started = false;
-    const start = (): void => {
-      if (started) return;
+    const onNewListener = (event: string | symbol): void => {
+      if (event !== 'keylog' || started) return;
       started = true;
-      const sub = this.keylog$.subscribe((line) => {
-        sink?.(line);
-        this.emit('keylog', Buffer.from(`${line}\n`));
-      });
+      const sub = this.keylog$.subscribe((line) => this.emit('keylog', Buffer.from(`${line}\n`)));
       this.undo.push(() => sub.unsubscribe());
     };
-    if (option !== undefined && option !== false) start();
-    const onNewListener = (event: string | symbol): void => {
-      if (event === 'keylog') start();
-    };
     this.on('newListener', onNewListener);
-  }
-
-  private watchTrace(option: TlsSocketOptions['trace']): void {
-    if (option === undefined || option === false) return;
-    const sink = option === true ? (e: MessageEvent) => process.stderr.write(`${formatMessage(e)}\n`) : option;
-    const sub = this.messages$.subscribe(sink);
-    this.undo.push(() => sub.unsubscribe());
   }
 
   private dataObservable(): Observable<Uint8Array> {

@@ -1,13 +1,7 @@
 import { finished, type Duplex } from 'node:stream';
-import { ReadableStream, WritableStream } from 'node:stream/web';
+import { readableOf, writableOf, type StreamSource, type WebStreamPair } from '@rxtls/core';
 
-/** A web readable/writable pair (the WHATWG `ReadableWritablePair` shape: usable with `pipeThrough`). */
-export interface WebStreamPair {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
-}
-
-const asBytes = (chunk: Buffer | Uint8Array): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+export type { WebStreamPair } from '@rxtls/core';
 
 /** Wait for the first of `events` on `stream`, then remove every listener added here. */
 function nextEvent(stream: Duplex, events: readonly string[]): Promise<void> {
@@ -20,60 +14,45 @@ function nextEvent(stream: Duplex, events: readonly string[]): Promise<void> {
   });
 }
 
+const asBytes = (chunk: Buffer | Uint8Array): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+
 /**
- * Web streams over the readable and writable sides of `duplex`. The readable pulls with
- * `duplex.read()` only when its own queue (one chunk) has room, so a slow web reader holds
- * the Duplex's buffer full and the Duplex stops reading from the network. A write resolves
- * when the Duplex's write callback fires; `close()` ends the Duplex (close_notify) and waits
- * for 'finish'; `abort()`/`cancel()` destroy it. Use one way of reading (Duplex, web or data$),
- * not several at once.
+ * A Duplex as core's {@link StreamSource}: `read()` takes a chunk from the Duplex's readable
+ * buffer (waiting for 'readable' when it is empty), `write()` resolves at the write callback,
+ * `shutdown()` ends the Duplex and waits for 'finish', `destroy()` destroys it.
  */
-export function webStreamsOf(duplex: Duplex): WebStreamPair {
-  const readable = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        for (;;) {
-          if (duplex.errored) {
-            controller.error(duplex.errored);
-            return;
-          }
-          const chunk = duplex.read() as Buffer | null;
-          if (chunk !== null) {
-            controller.enqueue(asBytes(chunk));
-            return;
-          }
-          if (duplex.readableEnded || duplex.destroyed) {
-            controller.close();
-            return;
-          }
-          await nextEvent(duplex, ['readable', 'end', 'error', 'close']);
-        }
-      },
-      cancel(reason) {
-        duplex.destroy(reason instanceof Error ? reason : undefined);
-      },
+function duplexSource(duplex: Duplex): StreamSource {
+  return {
+    async read() {
+      for (;;) {
+        if (duplex.errored) throw duplex.errored;
+        const chunk = duplex.read() as Buffer | null;
+        if (chunk !== null) return asBytes(chunk);
+        if (duplex.readableEnded || duplex.destroyed) return null;
+        await nextEvent(duplex, ['readable', 'end', 'error', 'close']);
+      }
     },
-    { highWaterMark: 1 },
-  );
-  const writable = new WritableStream<Uint8Array>({
-    write(chunk) {
-      return new Promise<void>((resolve, reject) => {
-        duplex.write(chunk, (err) => (err ? reject(err) : resolve()));
-      });
-    },
-    close() {
-      return new Promise<void>((resolve, reject) => {
+    write: (chunk) => new Promise<void>((resolve, reject) => duplex.write(chunk, (err) => (err ? reject(err) : resolve()))),
+    shutdown: () =>
+      new Promise<void>((resolve, reject) => {
         const cleanup = finished(duplex, { readable: false }, (err) => {
           cleanup();
           if (err) reject(err);
           else resolve();
         });
         duplex.end();
-      });
-    },
-    abort(reason) {
-      duplex.destroy(reason instanceof Error ? reason : undefined);
-    },
-  });
-  return { readable, writable };
+      }),
+    destroy: (error) => duplex.destroy(error),
+  };
+}
+
+/**
+ * Web streams over the readable and writable sides of `duplex` (core's {@link readableOf} and
+ * {@link writableOf}): the readable pulls from the Duplex's buffer only when its reader asks,
+ * so a slow web reader holds that buffer full and the Duplex stops reading from the network.
+ * Use one way of reading (Duplex, web or data$), not several at once.
+ */
+export function webStreamsOf(duplex: Duplex): WebStreamPair {
+  const source = duplexSource(duplex);
+  return { readable: readableOf(source), writable: writableOf(source) };
 }

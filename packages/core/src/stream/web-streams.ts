@@ -1,19 +1,29 @@
 import { Observable } from 'rxjs';
 
-/** What the stream views of a connection read from and write to. */
+/** What the stream views of a TLS connection read from and write to. */
 export interface StreamSource {
   /** The next decrypted bytes; `null` at the peer's close_notify; rejects on a failure. */
   read(): Promise<Uint8Array | null>;
+  /** Resolves once every byte was taken. */
   write(data: Uint8Array): Promise<void>;
-  /** close_notify and FIN. */
+  /** close_notify, then the transport's write side is ended. */
   shutdown(): Promise<void>;
-  destroy(): void;
+  /** Tear down now; with `error`, that is what pending calls fail with. */
+  destroy(error?: Error): void;
 }
+
+/** A web readable/writable pair (the WHATWG `ReadableWritablePair` shape: usable with `pipeThrough`). */
+export interface WebStreamPair {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+const reasonOf = (reason: unknown): Error | undefined => (reason instanceof Error ? reason : undefined);
 
 /**
  * A web readable stream over `source`: it pulls only when its reader asks (high-water mark 0),
- * so a stream nobody reads leaves the bytes in the kernel. Closes at the peer's close_notify,
- * errors on a failure; `cancel()` destroys the connection.
+ * so a stream nobody reads leaves the bytes with the transport (and TCP flow control slows the
+ * peer down). Closes at the peer's close_notify, errors on a failure; `cancel()` destroys.
  */
 export function readableOf(source: StreamSource): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
@@ -23,18 +33,18 @@ export function readableOf(source: StreamSource): ReadableStream<Uint8Array> {
         if (chunk === null) controller.close();
         else controller.enqueue(chunk);
       },
-      cancel: () => source.destroy(),
+      cancel: (reason) => source.destroy(reasonOf(reason)),
     },
     { highWaterMark: 0 },
   );
 }
 
-/** A web writable stream over `source`: `close()` sends close_notify and FIN, `abort()` destroys. */
+/** A web writable stream over `source`: a write resolves once taken; `close()` sends close_notify and half-closes; `abort()` destroys. */
 export function writableOf(source: StreamSource): WritableStream<Uint8Array> {
   return new WritableStream<Uint8Array>({
     write: (chunk) => source.write(chunk),
     close: () => source.shutdown(),
-    abort: () => source.destroy(),
+    abort: (reason) => source.destroy(reasonOf(reason)),
   });
 }
 
@@ -43,7 +53,7 @@ export function writableOf(source: StreamSource): WritableStream<Uint8Array> {
  * A chunk whose read was in flight at unsubscription goes to `keep` (the next read returns it):
  * nothing is lost between subscriptions. Completes at the peer's close_notify, errors on a failure.
  */
-export function dataOf(source: StreamSource, keep: (chunk: Uint8Array) => void): Observable<Uint8Array> {
+export function dataOf(source: Pick<StreamSource, 'read'>, keep: (chunk: Uint8Array) => void): Observable<Uint8Array> {
   return new Observable<Uint8Array>((sub) => {
     let active = true;
     const loop = async (): Promise<void> => {
