@@ -40,8 +40,9 @@ export { TicketKeys, type TicketProtector, type TicketKeysOptions } from './hand
 export { MemoryTicketStore, type TicketStore } from './handshake/tickets/ticket-store.ts';
 export { MemorySessionCache, type SessionCache } from './handshake/tickets/session-cache.ts';
 export type { ClientAuthConfig } from './handshake/server-config.ts';
-export { TlsStream, type TlsStreamSetup } from './stream/tls-stream.ts';
+export { TlsStream, type TlsStreamSetup, type StreamOptions } from './stream/tls-stream.ts';
 export { ChannelPort } from './stream/channel-port.ts';
 export { webStreamChannel, type ByteChannel } from './stream/byte-channel.ts';
 export { readableOf, writableOf, dataOf, type StreamSource, type WebStreamPair } from './stream/web-streams.ts';
 export { keylogSink, traceSink, type KeylogOption, type TraceOption } from './stream/sinks.ts';
+export { clientSide, clientSideConfig, given, type ClientSide, type ClientSideOptions } from './stream/client-side.ts';

@@ -1,4 +1,4 @@
-import { TlsClientContext, TransportError, UsageError, clientConfigFrom, verifyServerChain, type ClientConfig, type NegotiatedParameters, type TlsConnection } from '@rxtls/core';
+import { TransportError, UsageError, clientSide, clientSideConfig, type ClientConfig } from '@rxtls/core';
 import { denoNet, type DenoConn } from './deno-api.ts';
 import { given, type ConnectOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
@@ -12,34 +12,7 @@ const NO_DEFAULT_TRUST =
  * {@link clientConfigFrom}, with the verification switch, the hook and the ticket store.
  */
 export function clientConfig(options: ConnectOptions): ClientConfig {
-  const verify = options.rejectUnauthorized !== false;
-  if (verify && options.ca === undefined) throw new UsageError(NO_DEFAULT_TRUST);
-  return {
-    ...clientConfigFrom(options),
-    ...(verify ? {} : { dangerouslyDisableCertificateVerification: true }),
-    ...given('verifyPeer', options.verifyPeer),
-    ...given('ticketStore', options.ticketStore),
-  };
-}
-
-/** The client engine for `options`, the name it checks, and the after-the-fact check when verification is off. */
-function clientSide(options: ConnectOptions): { connection: TlsConnection; servername: string; authorize?: (negotiated: NegotiatedParameters) => Promise<void> } {
-  if (options.conn === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `conn`');
-  // As on Node, the name to check is never missing, so a wrapped conn cannot skip the host name check by accident.
-  const servername = options.servername ?? options.host ?? 'localhost';
-  const verify = options.rejectUnauthorized !== false;
-  const context = options.context ?? new TlsClientContext(clientConfig(options));
-  const connection = context.connection({
-    serverName: servername,
-    ...(verify ? {} : { dangerouslyDisableCertificateVerification: true }),
-    ...(options.context !== undefined ? given('verifyPeer', options.verifyPeer) : {}),
-  });
-  if (verify) return { connection, servername };
-  // rejectUnauthorized: false — verify anyway after the handshake, to report the outcome without failing (as Node does).
-  const authorize = async (negotiated: NegotiatedParameters): Promise<void> => {
-    await verifyServerChain(context.config, negotiated.peerCertificates, servername);
-  };
-  return { connection, servername, authorize };
+  return clientSideConfig(options, NO_DEFAULT_TRUST);
 }
 
 /** `Deno.connect` with TCP_NODELAY; a failure is core's TransportError (with the Deno error as cause, `code` e.g. ECONNREFUSED). */
@@ -60,7 +33,8 @@ async function openTcp(host: string, port: number, noDelay: boolean): Promise<De
  * closed), or with `handshake: false` as soon as the connection is open.
  */
 export async function connect(options: ConnectOptions): Promise<TlsConn> {
-  const client = clientSide(options); // option mistakes throw before any I/O
+  if (options.conn === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `conn`');
+  const client = clientSide(options, NO_DEFAULT_TRUST); // option mistakes throw before any I/O
   const transport = options.conn ?? (await openTcp(options.host ?? 'localhost', options.port!, options.noDelay ?? true));
   if (options.conn !== undefined && options.noDelay !== undefined) transport.setNoDelay?.(options.noDelay);
   const conn = new TlsConn({

@@ -17,7 +17,7 @@ export interface ByteChannel {
 /**
  * A {@link ByteChannel} over a WHATWG `ReadableStream`/`WritableStream` pair (a
  * `cloudflare:sockets` socket, a `TransformStream` pair in tests). Chunks may be
- * `Uint8Array`s or `ArrayBuffer`s; a write resolves when the sink took the chunk.
+ * `Uint8Array`s or `ArrayBuffer`s; a write resolves once the stream has room (its `ready`).
  */
 export function webStreamChannel(pair: { readonly readable: ReadableStream<Uint8Array>; readonly writable: WritableStream<Uint8Array> }): ByteChannel {
   const reader = pair.readable.getReader();
@@ -33,8 +33,12 @@ export function webStreamChannel(pair: { readonly readable: ReadableStream<Uint8
       throw new TypeError(`the readable stream gave a ${typeof chunk}, not bytes`);
     },
     async write(data) {
+      // Backpressure the WHATWG way: wait until the stream wants more, hand the chunk over, and
+      // do not wait for the sink to finish it (a TransformStream's sink finishes only when the
+      // other side reads, and waiting on that would stall a peer that writes before reading).
+      // A failed write errors the stream: the next `ready` rejects.
       await writer.ready;
-      await writer.write(data);
+      writer.write(data).catch(() => undefined);
     },
     async closeWrite() {
       await writer.close();

@@ -10,6 +10,22 @@ import { parseCertificate, type ParsedCertificate } from '../x509/certificate.ts
 import { keylogSink, traceSink, type KeylogOption, type TraceOption } from './sinks.ts';
 import { dataOf, readableOf, writableOf } from './web-streams.ts';
 
+/** What a user says about a connection's lifecycle, on every transport (not what is negotiated). */
+export interface StreamOptions {
+  /**
+   * Keep our side writable after the peer's close_notify (default false: we answer with our
+   * close_notify and close, as `net.Socket` does without `allowHalfOpen`).
+   */
+  readonly allowHalfOpen?: boolean;
+  readonly keylog?: KeylogOption;
+  readonly trace?: TraceOption;
+  /**
+   * Milliseconds the handshake may take before it fails with a `HandshakeTimeoutError` and the
+   * connection is destroyed, on both sides (default 30000, `DEFAULT_HANDSHAKE_TIMEOUT_MS`; 0: none).
+   */
+  readonly handshakeTimeout?: number;
+}
+
 /** What a transport builds a {@link TlsStream} from. */
 export interface TlsStreamSetup {
   /** The engine, client or server side. */
