@@ -24,7 +24,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'packages/*/fuzz/**/*.test.ts', 'examples/**/*.test.ts'],
     // transport-deno's tests run under Deno (packages/transport-deno/vitest.config.ts).
-    exclude: ['**/node_modules/**', 'packages/transport-deno/**'],
+    // transport-node/test/bun/ runs only on Bun (vitest.bun.config.ts).
+    exclude: ['**/node_modules/**', 'packages/transport-deno/**', 'packages/transport-node/test/bun/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,22 +1,26 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { visibleWidth } from './support/ansi.ts';
-import { runTsx, type Run } from './support/run-process.ts';
+import { ROOT, runProcess, runTsx, type Run } from './support/run-process.ts';
 
-/** Run the demo the way `pnpm demo` does (tsx), with stdout a pipe, not a terminal. */
-function runDemo(args: readonly string[] = []): Promise<Run> {
+/** Run the demo the way `pnpm demo` does (tsx), or with Bun (`bun examples/demo.ts`), with stdout a pipe, not a terminal. */
+function runDemo(args: readonly string[] = [], runtime: 'node' | 'bun' = 'node'): Promise<Run> {
   const env = { ...process.env };
   delete env['NO_COLOR'];
   delete env['FORCE_COLOR'];
+  if (runtime === 'bun') return runProcess(join(ROOT, 'node_modules/bun/bin/bun.exe'), ['examples/demo.ts', ...args], { env });
   return runTsx('examples/demo.ts', args, env);
 }
 
 const STEPS = ['client-hello-sent', 'server-hello', 'encrypted-extensions', 'certificate', 'certificate-verified', 'server-finished', 'client-finished-sent', 'established'];
 
 describe.each([
-  { args: [], keyType: 'ecdsa-p256', scheme: /^ecdsa_secp256r1_sha256$/ },
-  { args: ['--rsa'], keyType: 'rsa-2048', scheme: /^rsa_pss_rsae_sha(256|384|512)$/ },
-])('pnpm demo $args', ({ args, keyType, scheme }) => {
-  const run = runDemo(args);
+  { runtime: 'node' as const, args: [], keyType: 'ecdsa-p256', scheme: /^ecdsa_secp256r1_sha256$/ },
+  { runtime: 'node' as const, args: ['--rsa'], keyType: 'rsa-2048', scheme: /^rsa_pss_rsae_sha(256|384|512)$/ },
+  // Bun runs the same demo through its node:net, node:tls and node:crypto.
+  { runtime: 'bun' as const, args: [], keyType: 'ecdsa-p256', scheme: /^ecdsa_secp256r1_sha256$/ },
+])('the demo on $runtime $args', ({ runtime, args, keyType, scheme }) => {
+  const run = runDemo(args, runtime);
 
   it('exits 0 with nothing on stderr', async () => {
     const { code, stderr } = await run;

@@ -1,5 +1,6 @@
-// The CLI as a child process on each runtime: `pnpm rxtls` (Node, through tsx) and
-// `pnpm rxtls-deno` (Deno, with transport-deno's config), so a test can run one scenario on both.
+// The CLI as a child process on each runtime: `pnpm rxtls` (Node, through tsx), `pnpm rxtls-deno`
+// (Deno, with transport-deno's config) and `pnpm rxtls-bun` (Bun runs transport-node's CLI as it
+// is), so a test can run one scenario on all three.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ export const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 
 /** How to start the CLI on one runtime. */
 export interface Runtime {
-  readonly name: 'node' | 'deno';
+  readonly name: 'node' | 'deno' | 'bun';
   readonly command: string;
   readonly args: readonly string[];
   /** Why this runtime cannot run here (its tests are skipped), if it cannot. */
@@ -37,7 +38,15 @@ function denoProblem(command: string): string | undefined {
 
 const DENO = denoBinary();
 
-/** Node (tsx, as `pnpm rxtls`) and Deno (as `pnpm rxtls-deno`, the same flags). */
+/** The Bun binary of the `bun` npm package (its install step links the platform's binary there). */
+const BUN = join(ROOT, 'node_modules/bun/bin/bun.exe');
+
+function bunProblem(command: string): string | undefined {
+  const r = spawnSync(command, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? undefined : `bun --version failed: ${r.error?.message ?? r.stderr}`;
+}
+
+/** Node (tsx, as `pnpm rxtls`), Deno (as `pnpm rxtls-deno`) and Bun (as `pnpm rxtls-bun`), the same flags. */
 export const RUNTIMES: readonly Runtime[] = [
   { name: 'node', command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'packages/transport-node/src/cli/main.ts')], problem: undefined },
   {
@@ -47,6 +56,8 @@ export const RUNTIMES: readonly Runtime[] = [
     // In CI a missing Deno is a failure, not a skip.
     problem: process.env['CI'] ? undefined : denoProblem(DENO),
   },
+  // Bun runs transport-node's CLI unchanged, through its node:net and node:crypto.
+  { name: 'bun', command: BUN, args: [join(ROOT, 'packages/transport-node/src/cli/main.ts')], problem: process.env['CI'] ? undefined : bunProblem(BUN) },
 ];
 for (const r of RUNTIMES) if (r.problem !== undefined) console.warn(`SKIPPED the CLI on ${r.name}: ${r.problem}`);
 
