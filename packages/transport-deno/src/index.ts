@@ -1,5 +1,5 @@
 // Public surface of @rxtls/transport-deno. Re-exports only.
-export { DenoReadiness, READ_SIZE } from './deno-readiness.ts';
+export { DenoReadiness, READ_SIZE, MAX_READ_SIZE } from './deno-readiness.ts';
 export { connect, clientConfig } from './connect.ts';
 export { accept, serverConfig } from './accept.ts';
 export { listen, type TlsListener } from './listen.ts';

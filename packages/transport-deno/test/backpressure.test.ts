@@ -3,7 +3,7 @@
 // in the kernel, TCP flow control stops the sender, and its write() stays pending. A transport
 // that read eagerly would let the sender finish and hold everything in memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READ_SIZE, connect, listen, type TlsConn, type TlsListener } from '../src/index.ts';
+import { MAX_READ_SIZE, connect, listen, type TlsConn, type TlsListener } from '../src/index.ts';
 import { MiB, concat, sha256, sleep, until } from './support/bytes.ts';
 import { portOf } from './support/deno.ts';
 import { getTestPki, type TestPki } from './support/pki.ts';
@@ -51,7 +51,7 @@ async function stall(conn: TlsConn, id: number): Promise<void> {
   }
   expect(sent[id]).toBe(inFlight);
   expect(inFlight).toBeLessThan(IN_FLIGHT_BOUND);
-  expect(conn.session.connection.pendingInput).toBeLessThanOrEqual(READ_SIZE); // at most the one read
+  expect(conn.session.connection.pendingInput).toBeLessThanOrEqual(MAX_READ_SIZE); // at most the one read
 }
 
 describe('backpressure', () => {

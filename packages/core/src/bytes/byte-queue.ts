@@ -64,6 +64,17 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Up to `max` bytes, without copying when the front chunk alone holds at least `enough` of
+   * them (its bytes, a view); otherwise joined as `take` does. What a reader of decrypted
+   * records takes: big records one at a time, uncopied; a run of tiny ones in one piece.
+   */
+  takeFront(max: number, enough: number): Uint8Array {
+    const front = this.chunks[this.head];
+    if (front !== undefined && front.length >= Math.min(max, enough)) return this.take(Math.min(max, front.length));
+    return this.take(max);
+  }
+
   /** Drop everything. */
   clear(): void {
     this.chunks = [];

@@ -34,6 +34,16 @@ export interface Aead {
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
   /** Overwrite the key material this AEAD holds; it is not used again (a KeyUpdate or the next stage replaced it). */
   destroy?(): void;
+  /**
+   * Optional: `seal` as a promise, for an AEAD whose fast path is asynchronous (WebCrypto's
+   * AES-GCM). With both this and {@link openAsync}, the record layer keeps several TLS 1.3
+   * application-data records in flight in each direction (their order kept by sequence
+   * number) and the engine reports WANT_ASYNC while it waits; the synchronous methods still
+   * serve the handshake and every other record.
+   */
+  sealAsync?(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** Optional: `open` as a promise (null when the tag does not match); see {@link sealAsync}. */
+  openAsync?(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Promise<Uint8Array | null>;
 }
 
 /** Key exchange groups implemented by providers (NamedGroup names). */

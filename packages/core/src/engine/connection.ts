@@ -9,6 +9,7 @@ import {
   AES_GCM_RECORD_LIMIT,
   MAX_CIPHERTEXT,
   RECORD_HEADER_LENGTH,
+  RECORD_PIPELINE_DEPTH,
   handshakeSizeLimit,
   type HandshakeSizeLimits,
 } from '../record/limits.ts';
@@ -20,6 +21,7 @@ import { expectedMessages } from '../handshake/expected-messages.ts';
 import { startClientHandshake } from '../handshake/client13/start.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { ByteQueue } from '../bytes/byte-queue.ts';
+import { OutputQueue } from './output-queue.ts';
 import { SslError } from './ssl-error.ts';
 import { TransportError } from './transport-error.ts';
 import { EngineEffects } from './effects.ts';
@@ -34,6 +36,8 @@ export type ConnectionPhase = 'idle' | 'handshaking' | 'established' | 'closed' 
 const MAX_RECORD_BYTES = RECORD_HEADER_LENGTH + MAX_CIPHERTEXT;
 /** How much decrypted data one read call gathers from records already received. */
 const READ_AHEAD = 64 * 1024;
+/** A decrypted record at least this big is handed out on its own, uncopied (see `readAvailable`). */
+const UNJOINED_READ = 4 * 1024;
 
 /** What the engine itself needs from a client or server config. */
 export interface EngineSettings {
@@ -70,7 +74,7 @@ export class TlsConnection {
   private readonly flood = new FloodGuard();
   /** RFC 8446 §4.6.3: our KeyUpdate went out and we have sent no application data since. */
   private keyUpdateSentSinceData = false;
-  private readonly output = new ByteQueue();
+  private readonly output = new OutputQueue();
   /** Received bytes not yet handed to the record layer (it takes them a record at a time). */
   private readonly incoming = new ByteQueue();
   private readonly appData = new ByteQueue();
@@ -117,16 +121,20 @@ export class TlsConnection {
 
   // ---------------------------------------------------------------- network side
 
-  /** Bytes received from the peer (copied: the caller may reuse its buffer). */
-  receive(bytes: Uint8Array): void {
+  /**
+   * Bytes received from the peer (copied: the caller may reuse its buffer). With `owned`, the
+   * caller hands the array over and never touches it again: it is kept without a copy.
+   */
+  receive(bytes: Uint8Array, owned = false): void {
     if (bytes.length === 0 || this.deferredError) return;
     if (this.incoming.length > 0 || !this.records.needsInput) {
-      this.incoming.pushCopy(bytes);
+      if (owned) this.incoming.push(bytes);
+      else this.incoming.pushCopy(bytes);
       return;
     }
-    // The record layer copies what it keeps: hand the bytes straight over.
+    // The record layer copies what it keeps (unless owned): hand the bytes straight over.
     try {
-      this.records.pushIncoming(bytes);
+      this.records.pushIncoming(bytes, owned);
     } catch (err) {
       this.deferredError = err; // surfaces (with its alert) on the next call
     }
@@ -158,9 +166,30 @@ export class TlsConnection {
     this.failure ??= error;
   }
 
-  /** How many bytes are waiting to be sent. */
+  /** How many bytes are ready to be sent. */
   get pendingOutput(): number {
-    return this.output.length;
+    return this.output.readyLength;
+  }
+
+  /**
+   * Records still being sealed asynchronously (pipelined WebCrypto AES-GCM): their bytes join
+   * `pendingOutput` in order as they finish. Wait with {@link outputSettled}.
+   */
+  get outputInFlight(): number {
+    return this.output.inFlight;
+  }
+
+  /**
+   * Records are being decrypted asynchronously and fewer than a pipeline's worth of input
+   * bytes wait: a driver may read more input while it waits on `asyncReady()`.
+   */
+  get readsAheadWhileAsync(): boolean {
+    return this.records.awaitingOpen && !this.transportEnded && this.pendingInput < RECORD_PIPELINE_DEPTH * MAX_RECORD_BYTES;
+  }
+
+  /** Resolves when the next record being sealed is done (at once when none is). */
+  outputSettled(): Promise<void> {
+    return this.output.settled();
   }
 
   /** Remove and return the bytes to send (up to `max`), or an empty array. */
@@ -226,7 +255,8 @@ export class TlsConnection {
       const wanted = Math.min(max, READ_AHEAD);
       if (this.appData.length < wanted) this.pumpRecords(() => this.appData.length >= wanted);
       if (this.appData.length > 0) {
-        out = this.appData.take(max);
+        // A big decrypted record alone, as a view (joining them would copy every byte); small ones joined.
+        out = this.appData.takeFront(max, UNJOINED_READ);
         return this.done(out.length);
       }
       return this.noData();
@@ -241,6 +271,8 @@ export class TlsConnection {
    */
   aeadRecordLimit: number | undefined;
   private peerUpdateRequested = false;
+  /** Bytes taken by a write() whose records are still being sealed (it reported WANT_ASYNC). */
+  private sealing: number | undefined;
 
   /**
    * Record every record and message in `messages` events, also after the handshake (the
@@ -260,6 +292,11 @@ export class TlsConnection {
    * Encrypt application data (`SSL_write` with partial writes enabled). Returns how many
    * bytes were taken (possibly fewer than given), or -1 (see `getError()`): WANT_WRITE when
    * the outgoing buffer is full.
+   *
+   * With an asynchronous AEAD (WebCrypto AES-GCM, TLS 1.3) the records are sealed in flight,
+   * up to {@link RECORD_PIPELINE_DEPTH} at once: the call returns -1 with WANT_ASYNC, and —
+   * as OpenSSL's asynchronous mode asks — is repeated with the same bytes once `asyncReady()`
+   * resolved, until it returns the count (every record sealed, in `pendingOutput`).
    */
   write(data: Uint8Array): number {
     if (this.closeNotifySent) throw new UsageError('write() after shutdown()');
@@ -269,16 +306,27 @@ export class TlsConnection {
         const r = this.advanceHandshake();
         if (r !== 1) return r;
       }
+      if (this.sealing !== undefined) return this.finishSealing();
       if (data.length === 0) return this.done(0);
-      const room = this.config.outgoingBufferLimit - this.output.length;
+      const room = this.outgoingLimit() - this.output.length;
       if (room <= 0) return this.want(SslError.WANT_WRITE);
       this.keepWithinAeadLimit();
       this.flushHandshake();
       const n = Math.min(data.length, room, this.bytesBeforeAeadLimit());
       this.sendRecords(ContentType.application_data, data.subarray(0, n));
       this.keyUpdateSentSinceData = false;
-      return this.done(n);
+      if (this.output.inFlight === 0) return this.done(n);
+      this.sealing = n;
+      return this.want(SslError.WANT_ASYNC);
     });
+  }
+
+  /** A write whose records were being sealed, called again: its count once they all are. */
+  private finishSealing(): number {
+    if (this.output.inFlight > 0) return this.want(SslError.WANT_ASYNC);
+    const n = this.sealing!;
+    this.sealing = undefined;
+    return this.done(n);
   }
 
   /**
@@ -292,11 +340,18 @@ export class TlsConnection {
         this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
         this.closeNotifySent = true;
       }
+      // Our close_notify waits behind records still being sealed: call again once they are.
+      if (this.output.inFlight > 0) return this.want(SslError.WANT_ASYNC);
       if (!this.peerClosed && this.isEstablished) this.pumpRecords(() => this.peerClosed);
       if (this.peerClosed) return this.done(1);
       // Stopped at the budget: not yet (0), and not a truncation either, whatever the transport did.
       if (this.budget.stopped) {
         this.lastError = SslError.WANT_READ;
+        return 0;
+      }
+      // Records still being decrypted come before any verdict on the transport's end.
+      if (this.records.awaitingOpen) {
+        this.lastError = SslError.WANT_ASYNC;
         return 0;
       }
       if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed before the peer sent close_notify'));
@@ -338,9 +393,14 @@ export class TlsConnection {
     return this.failure;
   }
 
-  /** After WANT_ASYNC: resolves when the awaited job settled (never rejects). */
+  /**
+   * After WANT_ASYNC: resolves when the awaited job settled (never rejects): a handshake step
+   * (a signature, a key exchange), or a record being decrypted or sealed.
+   */
   asyncReady(): Promise<void> {
-    return this.asyncWaiter ?? Promise.resolve();
+    if (this.asyncWaiter !== undefined) return this.asyncWaiter;
+    if (this.records.awaitingOpen) return this.records.openSettled();
+    return this.output.settled();
   }
 
   get isEstablished(): boolean {
@@ -378,6 +438,7 @@ export class TlsConnection {
     try {
       if (this.failure) return this.reportFailure() as R;
       if (this.deferredError !== undefined) throw this.deferredError;
+      if (this.output.failure !== undefined) throw new TlsError('internal_error', 'tls: sealing a record failed', 'local', { cause: this.output.failure });
       const result = body();
       this.flushHandshake();
       return result;
@@ -432,6 +493,8 @@ export class TlsConnection {
       return 0;
     }
     if (this.budget.stopped) return this.want(SslError.WANT_READ);
+    // Records still being decrypted come before any verdict on the transport's end.
+    if (this.records.awaitingOpen) return this.want(SslError.WANT_ASYNC);
     if (this.transportEnded) return this.fail(new TransportError('eof', 'transport closed without close_notify (truncated)'));
     return this.want(SslError.WANT_READ);
   }
@@ -523,9 +586,9 @@ export class TlsConnection {
   private readOneRecord(): boolean {
     if (!this.budget.allowsAnother()) return false;
     let record = this.records.readRecord();
-    while (record === null && this.incoming.length > 0) {
+    while (record === null && this.incoming.length > 0 && this.records.needsInput) {
       // Hand over at most one maximal record's worth at a time: the deframer stays small.
-      this.records.pushIncoming(this.incoming.take(MAX_RECORD_BYTES));
+      this.records.pushIncoming(this.incoming.take(this.nextRecordBytes()), true); // take() hands out bytes no one writes again
       record = this.records.readRecord();
     }
     if (record === null) return false;
@@ -552,6 +615,17 @@ export class TlsConnection {
       default:
         throw new TlsError('unexpected_message', `unexpected ${nameOf.contentType(record.type)} record`);
     }
+  }
+
+  /**
+   * How much of the buffered input to hand to the record layer: at a record boundary, with the
+   * next header here, exactly that record (so the record layer gets it in one piece, and a
+   * record lying in one received chunk is never copied); otherwise at most one maximal record.
+   */
+  private nextRecordBytes(): number {
+    if (!this.records.atRecordBoundary || this.incoming.length < RECORD_HEADER_LENGTH) return MAX_RECORD_BYTES;
+    const announced = (this.incoming.byteAt(3) << 8) | this.incoming.byteAt(4);
+    return Math.min(RECORD_HEADER_LENGTH + announced, MAX_RECORD_BYTES);
   }
 
   /** TLS 1.2 (RFC 5246 §7.1): the peer switches its write keys; only a state waiting for it takes it. */
@@ -596,8 +670,11 @@ export class TlsConnection {
   }
 
   private sendRecords(type: number, content: Uint8Array): void {
-    const bytes = this.records.encodeRecords(type, content);
-    this.output.push(bytes);
+    if (type === ContentType.application_data && this.records.sealsAsync) {
+      for (const sealing of this.records.sealApplicationData(content)) this.output.pushSealing(sealing.record, sealing.size);
+    } else {
+      this.output.push(this.records.encodeRecords(type, content));
+    }
     if (this.tracing) this.queue({ channel: 'message', event: recordEvent('sent', type, content.length, this.writeKeysSet, this.config.clock()) });
   }
 
@@ -607,6 +684,15 @@ export class TlsConnection {
     if (!writeKeyExhausted(this.aeadRecordLimit, this.records.recordsWrittenWithCurrentKey)) return;
     if (state === undefined || state instanceof Pending || !isTraffic(state)) return;
     this.state = state.sendKeyUpdate(false, this.outbox);
+  }
+
+  /**
+   * The outgoing bytes write() may have waiting: `outgoingBufferLimit`, or while records are
+   * sealed asynchronously at least enough for the pipeline to be full.
+   */
+  private outgoingLimit(): number {
+    const limit = this.config.outgoingBufferLimit;
+    return this.records.sealsAsync ? Math.max(limit, this.records.pipelineDepth * this.records.maxFragmentLength) : limit;
   }
 
   /** How many bytes the current write key may still protect (whole records). */
@@ -659,6 +745,8 @@ export class TlsConnection {
         this.parameters = parameters;
         // RFC 8446 §5: from the client's Finished on, every record is protected.
         this.records.acceptPlaintextAlerts = false;
+        // Application data may now keep several records in flight (with an asynchronous AEAD).
+        if (parameters.version === 'TLSv1.3') this.records.pipelineDepth = RECORD_PIPELINE_DEPTH;
       },
     });
   }

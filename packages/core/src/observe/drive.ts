@@ -4,11 +4,19 @@ import { SslError } from '../engine/ssl-error.ts';
 import type { ReadinessPort } from './readiness.ts';
 import { nextTurn } from './timers.ts';
 
-/** Send everything the engine has queued, as one write (a whole flight goes out together). */
+/**
+ * Send everything the engine has queued, as one write (a whole flight goes out together),
+ * including the records still being sealed asynchronously, as they finish and in order.
+ */
 export async function flushOutput(conn: TlsConnection, port: ReadinessPort): Promise<void> {
-  while (conn.pendingOutput > 0) {
-    const accepted = port.write(conn.takeOutput());
-    if (!accepted) await firstValueFrom(port.writable$);
+  for (;;) {
+    if (conn.pendingOutput > 0) {
+      const accepted = port.write(conn.takeOutput());
+      if (!accepted) await firstValueFrom(port.writable$);
+      continue;
+    }
+    if (conn.outputInFlight === 0) return;
+    await conn.outputSettled();
   }
 }
 
@@ -27,11 +35,25 @@ async function feedInput(conn: TlsConnection, port: ReadinessPort): Promise<void
       return;
     }
     if (chunk !== undefined) {
-      conn.receive(chunk);
+      conn.receive(chunk, port.readsOwned === true);
       return;
     }
     await firstValueFrom(port.readable$);
   }
+}
+
+/** The read started by {@link readAhead} for each connection, while it runs. */
+const readingAhead = new WeakMap<TlsConnection, Promise<void>>();
+
+/**
+ * While records are being decrypted asynchronously, bring in the next input (one read at a
+ * time per connection, and only while the engine holds less than its pipeline's worth), so
+ * the decryption pipeline does not run dry waiting for the transport.
+ */
+function readAhead(conn: TlsConnection, port: ReadinessPort): void {
+  if (readingAhead.has(conn)) return;
+  const reading = feedInput(conn, port).finally(() => readingAhead.delete(conn));
+  readingAhead.set(conn, reading);
 }
 
 /**
@@ -66,6 +88,8 @@ export async function drive<R extends number>(conn: TlsConnection, port: Readine
         await firstValueFrom(port.writable$);
         break;
       case SslError.WANT_ASYNC:
+        // Records being decrypted: read on meanwhile, so the pipeline stays full.
+        if (conn.readsAheadWhileAsync) readAhead(conn, port);
         await conn.asyncReady();
         break;
       case SslError.SSL:

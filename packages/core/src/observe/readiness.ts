@@ -15,6 +15,11 @@ export interface ReadinessPort {
    * now (would block). Throws when the transport failed.
    */
   read(): Uint8Array | null | undefined;
+  /**
+   * True when every array `read()` returns is the reader's to keep (the port never reuses or
+   * changes it): the engine then keeps it without copying.
+   */
+  readonly readsOwned?: boolean;
   /** Send bytes. The transport takes them; `false` asks the writer to wait for `writable$` before writing more. */
   write(data: Uint8Array): boolean;
   /** Close the write side once everything written has been sent (after close_notify). */

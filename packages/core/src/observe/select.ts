@@ -149,6 +149,8 @@ export class Selector<T = void> {
     const r = readinessFor(want);
     if (r !== undefined) wanted.add(r);
     if (k.congested && k.connection.pendingOutput > 0) wanted.add('writable');
+    // Records still being sealed asynchronously: the key comes back when one is done, to send it.
+    if (k.connection.outputInFlight > 0) wanted.add('async');
     if (sameSet(wanted, k.interest) && k.ready.size === 0) return; // already subscribed to exactly this
 
     this.release(k);
@@ -194,7 +196,7 @@ export class Selector<T = void> {
         k.connection.receiveEnd();
         return;
       }
-      k.connection.receive(chunk);
+      k.connection.receive(chunk, k.port.readsOwned === true);
       fed += chunk.length;
     }
   }

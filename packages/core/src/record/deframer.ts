@@ -40,11 +40,12 @@ export class RecordDeframer {
   private failure: TlsError | undefined;
 
   /** Queue received bytes. Copies what it keeps: the caller may reuse `chunk`. An empty chunk is always accepted. */
-  push(chunk: Uint8Array): void {
+  push(chunk: Uint8Array, owned = false): void {
     if (this.failure) throw this.failure;
     if (chunk.length === 0) return;
     if (this.hasRecord()) throw new UsageError('RecordDeframer.push: drain next() before pushing more bytes');
-    this.fifo.pushCopy(chunk);
+    if (owned) this.fifo.push(chunk);
+    else this.fifo.pushCopy(chunk);
     this.checkHeader();
   }
 

@@ -50,6 +50,31 @@ export class RecordSealer extends RecordProtection {
    * §5.4); a larger request is the caller's mistake ({@link UsageError}).
    */
   seal(type: number, content: Uint8Array, paddingLength = 0): Uint8Array {
+    const { nonce, header, inner } = this.prepare(type, content, paddingLength);
+    const encrypted = this.aead.seal(nonce, header, inner);
+    this.seq.increment();
+    return frame(header, encrypted);
+  }
+
+  /** Whether the AEAD can seal asynchronously ({@link sealAsync}). */
+  get sealsAsync(): boolean {
+    return this.aead.sealAsync !== undefined;
+  }
+
+  /**
+   * Seal one record with the AEAD's asynchronous seal (a WebCrypto AES-GCM): the nonce is
+   * taken and the sequence number moves on now, so records sealed one after another keep
+   * their order whatever order the promises settle in.
+   */
+  sealAsync(type: number, content: Uint8Array, paddingLength = 0): Promise<Uint8Array> {
+    const { nonce, header, inner } = this.prepare(type, content, paddingLength);
+    const sealing = this.aead.sealAsync!(nonce, header, inner);
+    this.seq.increment();
+    return sealing.then((encrypted) => frame(header, encrypted));
+  }
+
+  /** The nonce, the record header (the additional data) and the TLSInnerPlaintext of one record. */
+  private prepare(type: number, content: Uint8Array, paddingLength: number): { nonce: Uint8Array; header: Uint8Array; inner: Uint8Array } {
     if (!Number.isInteger(paddingLength) || paddingLength < 0) throw new UsageError('RecordSealer.seal: padding length must be a non-negative integer');
     const innerLength = content.length + 1 + paddingLength;
     if (innerLength > MAX_INNER_PLAINTEXT) throw new UsageError(`RecordSealer.seal: content and padding of ${innerLength - 1} bytes exceed 2^14`);
@@ -62,13 +87,16 @@ export class RecordSealer extends RecordProtection {
     const length = innerLength + this.aead.tagLength;
     // additional_data = TLSCiphertext.opaque_type || legacy_record_version || length
     const header = new Uint8Array([ContentType.application_data, TLS12 >> 8, TLS12 & 0xff, length >> 8, length & 0xff]);
-    const encrypted = this.aead.seal(nonce, header, inner);
-    this.seq.increment();
-    const record = new Uint8Array(RECORD_HEADER_LENGTH + encrypted.length);
-    record.set(header);
-    record.set(encrypted, RECORD_HEADER_LENGTH);
-    return record;
+    return { nonce, header, inner };
   }
+}
+
+/** The whole TLSCiphertext: header then encrypted record. */
+function frame(header: Uint8Array, encrypted: Uint8Array): Uint8Array {
+  const record = new Uint8Array(RECORD_HEADER_LENGTH + encrypted.length);
+  record.set(header);
+  record.set(encrypted, RECORD_HEADER_LENGTH);
+  return record;
 }
 
 /** A decrypted record: its real content type and content, padding removed. */
@@ -88,6 +116,35 @@ export class RecordOpener extends RecordProtection {
    *   record_size_limit we announced (RFC 8449 §4); larger gives `record_overflow`.
    */
   open(record: RawRecord, maxInnerPlaintext: number = MAX_INNER_PLAINTEXT): OpenedRecord {
+    this.check(record, maxInnerPlaintext);
+    const inner = this.aead.open(this.seq.nonce(), record.header, record.fragment);
+    if (inner === null) throw new TlsError('bad_record_mac', 'tls: record authentication failed');
+    this.seq.increment();
+    return finishOpen(inner, maxInnerPlaintext);
+  }
+
+  /** Whether the AEAD can open asynchronously ({@link openAsync}). */
+  get opensAsync(): boolean {
+    return this.aead.openAsync !== undefined;
+  }
+
+  /**
+   * Decrypt one record with the AEAD's asynchronous open: the checks that need no key run now
+   * (and throw now), the nonce is taken and the sequence number moves on now; the promise
+   * rejects with `bad_record_mac` when the record does not authenticate.
+   */
+  openAsync(record: RawRecord, maxInnerPlaintext: number = MAX_INNER_PLAINTEXT): Promise<OpenedRecord> {
+    this.check(record, maxInnerPlaintext);
+    const opening = this.aead.openAsync!(this.seq.nonce(), record.header, record.fragment);
+    this.seq.increment();
+    return opening.then((inner) => {
+      if (inner === null) throw new TlsError('bad_record_mac', 'tls: record authentication failed');
+      return finishOpen(inner, maxInnerPlaintext);
+    });
+  }
+
+  /** What can be refused before decrypting (RFC 8446 §5.2). */
+  private check(record: RawRecord, maxInnerPlaintext: number): void {
     // RFC 8446 §5.2: opaque_type is always application_data.
     if (record.type !== ContentType.application_data) {
       throw new TlsError('unexpected_message', `tls: unprotected record of type ${record.type} where a protected record was expected`);
@@ -102,14 +159,15 @@ export class RecordOpener extends RecordProtection {
     }
     // A record too short to hold a tag and a content type cannot authenticate (RFC 8446 §5.2).
     if (innerLength < 1) throw new TlsError('bad_record_mac', 'tls: protected record too short to hold a tag');
-    const inner = this.aead.open(this.seq.nonce(), record.header, fragment);
-    if (inner === null) throw new TlsError('bad_record_mac', 'tls: record authentication failed');
-    this.seq.increment();
-    if (inner.length > maxInnerPlaintext) {
-      throw new TlsError('record_overflow', `tls: protected record of ${inner.length} plaintext bytes exceeds ${maxInnerPlaintext}`);
-    }
-    return parseInnerPlaintext(inner);
   }
+}
+
+/** A decrypted TLSInnerPlaintext, checked against the limit and split into type and content. */
+function finishOpen(inner: Uint8Array, maxInnerPlaintext: number): OpenedRecord {
+  if (inner.length > maxInnerPlaintext) {
+    throw new TlsError('record_overflow', `tls: protected record of ${inner.length} plaintext bytes exceeds ${maxInnerPlaintext}`);
+  }
+  return parseInnerPlaintext(inner);
 }
 
 /**

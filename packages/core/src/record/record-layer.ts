@@ -19,6 +19,21 @@ export interface ReadRecord {
   readonly content: Uint8Array;
 }
 
+/** A record taken off the wire in pipelined mode, and what it became once opened. */
+interface OpenEntry {
+  readonly raw: RawRecord;
+  settled: boolean;
+  /** The record (null: dropped), once settled without error. */
+  record: ReadRecord | null;
+  error?: unknown;
+}
+
+/** A record being sealed in pipelined mode, and the plaintext bytes it carries. */
+export interface SealingRecord {
+  readonly record: Promise<Uint8Array>;
+  readonly size: number;
+}
+
 /**
  * The record layer of one connection (RFC 8446 §5): deframing, record protection,
  * fragmentation and the middlebox-compatibility change_cipher_spec rules. It knows nothing
@@ -43,6 +58,19 @@ export class RecordLayer {
   private readCount = 0;
   private writeCount = 0;
   private ccsCount = 0;
+  /** Pipelined mode: records taken off the wire, in order, opening or opened. */
+  private opens: OpenEntry[] = [];
+  /** Records to read again before the deframer's (taken off the wire under a read key since replaced). */
+  private replay: RawRecord[] = [];
+  private openWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  /**
+   * How many TLS 1.3 records may be decrypted (and sealed) at once when the AEAD is
+   * asynchronous (`openAsync`/`sealAsync`, a WebCrypto AES-GCM). 0, the default, keeps every
+   * record synchronous; the engine sets it once the handshake is done. Records still come out
+   * in sequence-number order.
+   */
+  pipelineDepth = 0;
 
   /**
    * Drop an unprotected change_cipher_spec record whose content is exactly `0x01`
@@ -68,20 +96,44 @@ export class RecordLayer {
 
   // ------------------------------------------------------------------ incoming
 
-  /** Bytes received from the peer (copied). */
-  pushIncoming(chunk: Uint8Array): void {
+  /** Bytes received from the peer (copied, unless `owned`: the caller never touches them again). */
+  pushIncoming(chunk: Uint8Array, owned = false): void {
     if (this.readFailure) throw this.readFailure;
-    this.deframer.push(chunk);
+    this.deframer.push(chunk, owned);
   }
 
-  /** Received bytes not yet returned as records. */
+  /** Received bytes not yet returned as records (records being opened included). */
   get bufferedBytes(): number {
-    return this.deframer.bufferedBytes;
+    let held = this.deframer.bufferedBytes;
+    for (const e of this.opens) held += e.raw.fragment.length;
+    for (const r of this.replay) held += r.fragment.length;
+    return held;
+  }
+
+  /** True when the deframer holds nothing (the next bytes pushed start a record). */
+  get atRecordBoundary(): boolean {
+    return this.deframer.bufferedBytes === 0;
   }
 
   /** True when no whole record is waiting: `readRecord()` returns `null` and `pushIncoming` is allowed. */
   get needsInput(): boolean {
-    return this.deframer.needsInput;
+    return this.deframer.needsInput && this.replay.length === 0;
+  }
+
+  /** Pipelined mode: whether `readRecord()` returned null because the next record is still being decrypted (WANT_ASYNC). */
+  get awaitingOpen(): boolean {
+    return this.opens.length > 0 && !this.opens[0]!.settled;
+  }
+
+  /** Resolves when a record being decrypted settles (at once when none is). */
+  openSettled(): Promise<void> {
+    if (!this.awaitingOpen) return Promise.resolve();
+    if (this.openWaiter === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.openWaiter = { promise, resolve };
+    }
+    return this.openWaiter.promise;
   }
 
   /**
@@ -91,8 +143,9 @@ export class RecordLayer {
   readRecord(): ReadRecord | null {
     if (this.readFailure) throw this.readFailure;
     try {
+      if (this.opens.length > 0 || this.opensAsync) return this.readPipelined();
       for (;;) {
-        const raw = this.deframer.next();
+        const raw = this.nextRaw();
         if (raw === null) return null;
         const record = this.accept(raw);
         if (record !== null) return record;
@@ -101,6 +154,83 @@ export class RecordLayer {
       if (e instanceof TlsError) this.readFailure = e;
       throw e;
     }
+  }
+
+  private nextRaw(): RawRecord | null {
+    return this.replay.shift() ?? this.deframer.next();
+  }
+
+  /** Whether records are opened asynchronously now: TLS 1.3 keys with `openAsync`, pipelining on, no early data to skip. */
+  private get opensAsync(): boolean {
+    return this.pipelineDepth > 0 && this.opener instanceof RecordOpener && this.opener.opensAsync && this.earlyDataBudget === undefined && !this.acceptPlaintextAlerts;
+  }
+
+  /**
+   * Pipelined read: the next record in order once it is decrypted, after starting to open as
+   * many of the following ones as the depth allows. Null when the front record is still being
+   * decrypted (`awaitingOpen`) or no whole record is here. A record's failure is thrown when
+   * it reaches the front, after the records before it were delivered.
+   */
+  private readPipelined(): ReadRecord | null {
+    for (;;) {
+      const head = this.opens[0];
+      if (head?.settled) {
+        this.opens.shift();
+        if (head.error !== undefined) throw head.error;
+        if (head.record === null) continue;
+        if (head.raw.type === ContentType.application_data) this.readCount++;
+        return head.record;
+      }
+      this.startOpens();
+      if (this.opens.length === 0 || !this.opens[0]!.settled) return null;
+    }
+  }
+
+  /** Take records off the wire and start opening them, up to the depth. */
+  private startOpens(): void {
+    while (this.opens.length < this.pipelineDepth && this.opensAsync) {
+      const raw = this.nextRaw();
+      if (raw === null) return;
+      const entry: OpenEntry = { raw, settled: false, record: null };
+      this.opens.push(entry);
+      try {
+        // Anything but a protected record gets the synchronous rules (which refuse it), in its turn.
+        if (raw.type !== ContentType.application_data) {
+          entry.record = this.accept(raw);
+          entry.settled = true;
+          continue;
+        }
+        (this.opener as RecordOpener).openAsync(raw, this.readLimit).then(
+          (record) => this.settleOpen(entry, record, undefined),
+          (error: unknown) => this.settleOpen(entry, null, error),
+        );
+      } catch (error) {
+        entry.error = error;
+        entry.settled = true;
+      }
+    }
+  }
+
+  private settleOpen(entry: OpenEntry, record: ReadRecord | null, error: unknown): void {
+    entry.record = record;
+    if (error !== undefined) entry.error = error;
+    entry.settled = true;
+    const waiter = this.openWaiter;
+    this.openWaiter = undefined;
+    waiter?.resolve();
+  }
+
+  /**
+   * The read key changed (a KeyUpdate was read): the records already taken off the wire after
+   * it were opened with the old key. Read them again, in order, under the new one.
+   */
+  private reopenUnderNewKey(): void {
+    if (this.opens.length === 0) return;
+    this.replay = [...this.opens.map((e) => e.raw), ...this.replay];
+    this.opens = [];
+    const waiter = this.openWaiter;
+    this.openWaiter = undefined;
+    waiter?.resolve();
   }
 
   /** One record through the checks; null when it is dropped. */
@@ -217,6 +347,7 @@ export class RecordLayer {
   /** Start decrypting incoming records with a new key (RFC 8446 §7.3); the sequence number restarts at 0. */
   setReadKeys(aead: Aead, iv: Uint8Array): void {
     if (this.readFailure) throw this.readFailure;
+    this.reopenUnderNewKey();
     this.opener?.destroy();
     this.opener = new RecordOpener(aead, iv);
     this.readCount = 0;
@@ -265,6 +396,27 @@ export class RecordLayer {
   /** Whether outgoing records are protected. */
   get writeProtected(): boolean {
     return this.sealer !== undefined;
+  }
+
+  /** Whether application data is sealed asynchronously now (TLS 1.3 keys with `sealAsync`, pipelining on). */
+  get sealsAsync(): boolean {
+    return this.pipelineDepth > 0 && this.sealer instanceof RecordSealer && this.sealer.sealsAsync;
+  }
+
+  /**
+   * Application data as records sealed asynchronously (see {@link sealsAsync}): one promise
+   * per record, in sequence-number order, with the plaintext bytes each carries.
+   */
+  sealApplicationData(content: Uint8Array): SealingRecord[] {
+    const sealer = this.sealer;
+    if (!(sealer instanceof RecordSealer) || !sealer.sealsAsync) throw new UsageError('sealApplicationData: no asynchronous TLS 1.3 write keys');
+    const out: SealingRecord[] = [];
+    for (const piece of fragment(content, this.maxFragment)) {
+      out.push({ record: sealer.sealAsync(ContentType.application_data, piece, this.paddingFor(piece.length)), size: piece.length });
+      this.writeCount++;
+    }
+    this.wroteAnything = true;
+    return out;
   }
 
   /** Protected records written under the current write key: for the AEAD limits (RFC 8446 §5.5). */

@@ -42,6 +42,9 @@ export class ChannelPort implements ReadinessPort {
 
   readonly writable$: Observable<void> = defer(() => (this.writing && !this.closed ? this.writableSubject.asObservable() : of(undefined)));
 
+  /** A channel's reads are the caller's (see {@link ByteChannel.read}): the engine keeps them without a copy. */
+  readonly readsOwned = true;
+
   constructor(
     private readonly channel: ByteChannel,
     private readonly onFailure: (err: Error) => void = () => undefined,

@@ -1,5 +1,6 @@
 import type { CryptoProvider, KeyExchangeGroup, KeyExchangeKeyPair, MaybePromise } from '../provider.ts';
 import { nobleProvider } from '../noble/index.ts';
+import { createWebCryptoAead } from './aead.ts';
 import { generateWebCryptoKeyPair } from './key-exchange.ts';
 import { runtimeSubtle, type WebCryptoSubtle } from './subtle.ts';
 import { createWebCryptoSign } from './sign.ts';
@@ -10,10 +11,13 @@ export { webCryptoKeyPairFromPrivateKey } from './from-private-key.ts';
 
 /**
  * A crypto provider that keeps noble for everything synchronous and hot (randomness, hashes,
- * HMAC, HKDF, record AEAD: a WebCrypto promise per record or per HKDF step costs more than
- * the work) and uses WebCrypto for the expensive asymmetric operations, which then return
- * promises (the engine reports WANT_ASYNC and resumes when they settle):
+ * HMAC, HKDF: a WebCrypto promise per HKDF step costs more than the work) and uses WebCrypto
+ * for the expensive operations, which then return promises (the engine reports WANT_ASYNC
+ * and resumes when they settle):
  *
+ * - record protection with AES-GCM, as an AEAD with asynchronous `sealAsync`/`openAsync`
+ *   (TLS 1.3 application data, up to `RECORD_PIPELINE_DEPTH` records in flight each way);
+ *   the handshake's records and ChaCha20-Poly1305 stay with noble;
  * - key exchange: X25519 and ECDH P-256/P-384 (`generateKey`, `deriveBits`); a peer share of
  *   the wrong shape or one WebCrypto refuses, and an all-zero X25519 result, are
  *   `TlsError(illegal_parameter)`;
@@ -58,7 +62,7 @@ export function createWebCryptoProvider(subtle?: WebCryptoSubtle): CryptoProvide
     hmac: nobleProvider.hmac,
     hkdfExtract: nobleProvider.hkdfExtract,
     hkdfExpand: nobleProvider.hkdfExpand,
-    createAead: nobleProvider.createAead,
+    createAead: (algorithm, key) => createWebCryptoAead(getSubtle(), algorithm, key, nobleProvider.createAead(algorithm, key)),
     keyExchangeGroups: ['x25519', 'secp256r1', 'secp384r1'],
     generateKeyPair,
     verify: createWebCryptoVerify(getSubtle, nobleProvider.verify),

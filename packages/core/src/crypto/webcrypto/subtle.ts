@@ -27,7 +27,7 @@ export interface WebCryptoJwk {
 }
 
 /** Key usages this provider asks for. */
-export type WebCryptoKeyUsage = 'deriveBits' | 'verify' | 'sign';
+export type WebCryptoKeyUsage = 'deriveBits' | 'verify' | 'sign' | 'encrypt' | 'decrypt';
 
 /** Algorithm parameters for generateKey: a name, plus a curve for ECDH. */
 export interface WebCryptoGenerateParams {
@@ -58,6 +58,14 @@ export interface WebCryptoVerifyParams {
 /** `sign` parameters: the same shapes as {@link WebCryptoVerifyParams}. */
 export type WebCryptoSignParams = WebCryptoVerifyParams;
 
+/** AES-GCM `encrypt`/`decrypt` parameters (the tag is appended to the ciphertext). */
+export interface WebCryptoAesGcmParams {
+  readonly name: 'AES-GCM';
+  readonly iv: Uint8Array;
+  readonly additionalData: Uint8Array;
+  readonly tagLength: number;
+}
+
 /** The subset of `SubtleCrypto` used by the WebCrypto provider. */
 export interface WebCryptoSubtle {
   generateKey(algorithm: WebCryptoGenerateParams, extractable: boolean, keyUsages: WebCryptoKeyUsage[]): Promise<WebCryptoKeyPair>;
@@ -72,6 +80,9 @@ export interface WebCryptoSubtle {
    * verification still fits; without it, signing falls back as for a missing algorithm.
    */
   sign?(algorithm: WebCryptoSignParams, key: WebCryptoKey, data: Uint8Array): Promise<ArrayBuffer>;
+  /** Optional likewise: without them, record protection stays with noble. */
+  encrypt?(algorithm: WebCryptoAesGcmParams, key: WebCryptoKey, data: Uint8Array): Promise<ArrayBuffer>;
+  decrypt?(algorithm: WebCryptoAesGcmParams, key: WebCryptoKey, data: Uint8Array): Promise<ArrayBuffer>;
 }
 
 /** The runtime's `crypto.subtle` (Node ≥ 19, Deno, browsers in a secure context), if it has one. */
