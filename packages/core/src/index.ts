@@ -16,7 +16,7 @@ export { TransportError, HandshakeTimeoutError } from './engine/transport-error.
 export * as limits from './record/limits.ts';
 export { DEFAULT_HANDSHAKE_TIMEOUT_MS, type HandshakeSizeLimits } from './record/limits.ts';
 export type { ReadinessPort } from './observe/readiness.ts';
-export { drive, flushOutput } from './observe/drive.ts';
+export { drive, flushOutput, type DriveOptions } from './observe/drive.ts';
 export { TlsSession, type SessionOptions } from './observe/session.ts';
 export { formatMessage } from './observe/format-message.ts';
 export { cipherInfo, type CipherInfo, type CloseInfo } from './observe/connection-info.ts';

@@ -131,10 +131,11 @@ export class TlsSession {
   /** The next decrypted bytes, or `null` after the peer's close_notify. Throws on truncation or a protocol error. */
   async read(): Promise<Uint8Array | null> {
     let chunk: Uint8Array | null = null;
+    // A reader does not wait for the port to take our output (see DriveOptions.waitForPort).
     await this.run(() => {
       chunk = this.connection.readAvailable(READ_CHUNK);
       return chunk === null ? -1 : chunk.length;
-    });
+    }, false);
     return chunk;
   }
 
@@ -182,12 +183,18 @@ export class TlsSession {
     this.finish();
   }
 
-  private async run<R extends number>(op: () => R): Promise<R> {
+  private async run<R extends number>(op: () => R, waitForPort = true): Promise<R> {
     try {
-      return await drive(this.connection, this.port, op, (want) => {
-        this.update();
-        this.wantsSubject.next(want);
-      });
+      return await drive(
+        this.connection,
+        this.port,
+        op,
+        (want) => {
+          this.update();
+          this.wantsSubject.next(want);
+        },
+        { waitForPort },
+      );
     } catch (err) {
       this.update();
       if (!this.handshakeSettled) {
