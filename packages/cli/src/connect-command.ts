@@ -133,6 +133,7 @@ export async function connectCommand(argv: readonly string[], host: CliHost): Pr
       ...(groups ? { groups } : {}),
       ...(ciphers ? { cipherSuites: ciphers } : {}),
       ...versions,
+      ...(host.provider !== undefined ? { provider: host.provider } : {}),
       ...(values.cert !== undefined && values.key !== undefined
         ? { certificate: { chain: await readTextFile(host, '--cert', values.cert), key: await readTextFile(host, '--key', values.key) } }
         : {}),

@@ -1,4 +1,4 @@
-import type { ReadinessPort } from '@rxtls/core';
+import type { CryptoProvider, ReadinessPort } from '@rxtls/core';
 
 /** One end of a TCP connection. */
 export interface HostAddress {
@@ -51,6 +51,8 @@ export interface CliHost {
   stopRequested(): Promise<void>;
   /** The trust anchors `connect` uses without `--ca` (PEM or DER). */
   defaultTrustAnchors(): Promise<string | Uint8Array | readonly (string | Uint8Array)[]>;
+  /** The crypto provider `connect` and `serve` use (default: core's, noble). */
+  readonly provider?: CryptoProvider;
 }
 
 /** `host:port`, the way Node prints a peer (no brackets around IPv6). */

@@ -156,6 +156,7 @@ export async function serveCommand(argv: readonly string[], host: CliHost): Prom
       ...(options.alpn !== undefined ? { alpnProtocols: options.alpn } : {}),
       ...(options.clientAuth !== undefined ? { clientAuth: options.clientAuth } : {}),
       ...options.versions,
+      ...(host.provider !== undefined ? { provider: host.provider } : {}),
     };
     context = new TlsServerContext(config);
   } catch (err) {

@@ -45,4 +45,4 @@ export { ChannelPort } from './stream/channel-port.ts';
 export { webStreamChannel, type ByteChannel } from './stream/byte-channel.ts';
 export { readableOf, writableOf, dataOf, type StreamSource, type WebStreamPair } from './stream/web-streams.ts';
 export { keylogSink, traceSink, type KeylogOption, type TraceOption } from './stream/sinks.ts';
-export { clientSide, clientSideConfig, given, type ClientSide, type ClientSideOptions } from './stream/client-side.ts';
+export { clientSide, clientSideConfig, serverSideConfig, given, type ClientSide, type ClientSideOptions } from './stream/client-side.ts';

@@ -5,7 +5,7 @@ import {
   UsageError,
   clientSide,
   given,
-  serverConfigFrom,
+  serverSideConfig,
   webStreamChannel,
   type ByteChannel,
   type ClientSideOptions,
@@ -91,7 +91,7 @@ export async function connect(options: ConnectOptions): Promise<TlsStream> {
  * `established` tells how it went.
  */
 export function accept(options: AcceptOptions): TlsStream {
-  const context = options.context ?? new TlsServerContext(serverConfigFrom(options));
+  const context = options.context ?? new TlsServerContext(serverSideConfig(options));
   const channel = channelOf(options);
   const stream = new TlsStream({
     connection: context.connection(),

@@ -1,16 +1,18 @@
 import { TlsClientContext } from '../engine/context.ts';
 import type { TlsConnection } from '../engine/connection.ts';
-import { clientConfigFrom, type ClientContextOptions } from '../engine/transport-options.ts';
+import { clientConfigFrom, serverConfigFrom, type ClientContextOptions, type ServerContextOptions } from '../engine/transport-options.ts';
+import { webCryptoProvider } from '../crypto/webcrypto/index.ts';
 import { UsageError } from '../errors/tls-error.ts';
 import { verifyServerChain } from '../handshake/client13/verify-server-chain.ts';
 import type { ClientConfig } from '../handshake/config.ts';
+import type { ServerConfig } from '../handshake/server-config.ts';
 import type { NegotiatedParameters } from '../handshake/events.ts';
 import type { TicketStore } from '../handshake/tickets/ticket-store.ts';
 
 /**
- * The client options every transport without a root store of its own shares (Deno, the web
- * transport, workerd): core's {@link ClientContextOptions} plus the name to check, the trust
- * switch and hooks. Names follow `tls.connect`'s where they mean the same thing.
+ * The client options every transport without a root store and without `node:crypto` shares
+ * (Deno, the web transport, workerd): core's {@link ClientContextOptions} plus the name to
+ * check, the trust switch and hooks. Names follow `tls.connect`'s where they mean the same thing.
  */
 export interface ClientSideOptions extends ClientContextOptions {
   /** Host to connect to; the name checked when `servername` is not given. */
@@ -48,6 +50,9 @@ export function given<K extends string, V>(key: K, value: V | undefined): { [P i
 /**
  * The client config that `options` describe (without `context`): core's
  * {@link clientConfigFrom}, with the verification switch, the hook and the ticket store.
+ * The provider defaults to {@link webCryptoProvider}: these runtimes have no `node:crypto`,
+ * and WebCrypto's AES-GCM with records in flight is their fast bulk path (noble stays the
+ * fallback for what WebCrypto lacks).
  * `noDefaultTrust` is the message when verification is on and no `ca` was given: the runtime
  * has no root store to fall back on.
  */
@@ -56,6 +61,7 @@ export function clientSideConfig(options: ClientSideOptions, noDefaultTrust: str
   if (verify && options.ca === undefined) throw new UsageError(noDefaultTrust);
   return {
     ...clientConfigFrom(options),
+    provider: options.provider ?? webCryptoProvider,
     ...(verify ? {} : { dangerouslyDisableCertificateVerification: true }),
     ...given('verifyPeer', options.verifyPeer),
     ...given('ticketStore', options.ticketStore),
@@ -89,4 +95,12 @@ export function clientSide(options: ClientSideOptions, noDefaultTrust: string): 
     await verifyServerChain(context.config, negotiated.peerCertificates, servername);
   };
   return { connection, servername, authorize };
+}
+
+/**
+ * The server config that `options` describe, for the transports without `node:crypto`:
+ * core's {@link serverConfigFrom} with the provider defaulting to {@link webCryptoProvider}.
+ */
+export function serverSideConfig(options: ServerContextOptions): ServerConfig {
+  return { ...serverConfigFrom(options), provider: options.provider ?? webCryptoProvider };
 }

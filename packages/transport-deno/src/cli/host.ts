@@ -1,4 +1,5 @@
 import type { CliHost, HostAddress, HostConnection } from '@rxtls/cli';
+import { webCryptoProvider } from '@rxtls/core';
 import { DenoReadiness } from '../deno-readiness.ts';
 import type { Addr, DenoNet, DenoTcpConn } from '../deno-api.ts';
 
@@ -126,6 +127,8 @@ export function denoHost(deno: DenoCliApi = denoGlobal()): { host: CliHost; flus
       }
       throw new Error(`no system root bundle (looked for ${SYSTEM_BUNDLES.join(', ')})`);
     },
+    // No node:crypto here: WebCrypto (AES-GCM records in flight) is the fast path, noble the fallback.
+    provider: webCryptoProvider,
   };
   return { host, flush: () => written };
 }
