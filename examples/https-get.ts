@@ -14,7 +14,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { connect, type TlsSocket, type TlsSocketOptions } from '@rxtls/transport-node';
+import { connect, type TlsSocket, type ConnectionOptions } from '@rxtls/transport-node';
 import { generateDemoPki } from './support/generate-pki.ts';
 
 /** What the local server answers. */
@@ -24,7 +24,7 @@ const LOCAL_BODY = 'Hello from node:https, fetched with node:http over rxtls.\n'
  * GET `url` through `node:http`, with rxtls underneath. `tls` adds options for `connect()`
  * (e.g. `ca` to trust a private root); without `ca`, Node's default roots are trusted.
  */
-function httpsGet(url: URL, tls: Pick<TlsSocketOptions, 'ca'> = {}): Promise<{ response: IncomingMessage; body: string; socket: TlsSocket }> {
+function httpsGet(url: URL, tls: Pick<ConnectionOptions, 'ca'> = {}): Promise<{ response: IncomingMessage; body: string; socket: TlsSocket }> {
   return new Promise((resolve, reject) => {
     let socket: TlsSocket | undefined;
     const req = request(

@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { firstValueFrom } from 'rxjs';
 import { TlsError, type HandshakeEvent, type MessageEvent } from '@rxtls/core';
-import { connect, type TlsSocketOptions } from '@rxtls/transport-node';
+import { connect, type ConnectionOptions } from '@rxtls/transport-node';
 import { generateDemoPki } from './support/generate-pki.ts';
 import { actorOf, describeStep, formatDuration, renderTimeline } from './timeline-printer.ts';
 
@@ -27,7 +27,7 @@ import { actorOf, describeStep, formatDuration, renderTimeline } from './timelin
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** Where to connect and what to trust: the command line's HOST[:PORT], or a local server. */
-async function target(arg: string | undefined): Promise<{ options: TlsSocketOptions; label: string; server?: Server }> {
+async function target(arg: string | undefined): Promise<{ options: ConnectionOptions; label: string; server?: Server }> {
   if (arg !== undefined) {
     const url = new URL(`tls://${arg}`);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -34,7 +34,7 @@ const listener = listen({ hostname: '127.0.0.1', port: 0, cert: [pki.leafPem, pk
 const port = 'port' in listener.addr ? listener.addr.port : 0;
 
 const start = performance.timeOrigin + performance.now();
-const client = await connect({ host: 'localhost', port, ca: pki.rootPem, ALPNProtocols: ['echo'], handshake: false });
+const client = await connect({ hostname: 'localhost', port, ca: pki.rootPem, ALPNProtocols: ['echo'], handshake: false });
 const steps: HandshakeEvent[] = [];
 client.handshake$.subscribe({ next: (e) => steps.push(e), error: () => undefined });
 const negotiated = await client.handshake();

@@ -10,7 +10,7 @@
  * Exit status: 0 every connection succeeded, 1 some failed, 64 bad arguments.
  */
 import { Selector, TlsClientContext } from '@rxtls/core';
-import { DenoReadiness } from '../../packages/transport-deno/src/index.ts';
+import { DenoReadiness } from '../../packages/transport-deno/src/low-level.ts';
 import { clientDriver, newClient, runSelectLoop, type Client } from '../multiplex/client-steps.ts';
 import { generateDemoPki } from '../support/generate-pki.ts';
 

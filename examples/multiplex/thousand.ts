@@ -23,7 +23,8 @@ import { connect as netConnect, type AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { Selector, TlsClientContext, nobleProvider, type CryptoProvider } from '@rxtls/core';
-import { NodeReadiness, nodeCryptoProvider } from '@rxtls/transport-node';
+import { nodeCryptoProvider } from '@rxtls/transport-node';
+import { NodeReadiness } from '@rxtls/transport-node/low-level';
 import { generateDemoPki, type DemoPki } from '../support/generate-pki.ts';
 import { clientDriver, newClient, runSelectLoop, type Client } from './client-steps.ts';
 

@@ -35,7 +35,7 @@ async function openTcp(host: string, port: number, noDelay: boolean): Promise<De
 export async function connect(options: ConnectOptions): Promise<TlsConn> {
   if (options.conn === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `conn`');
   const client = clientSide(options, NO_DEFAULT_TRUST); // option mistakes throw before any I/O
-  const transport = options.conn ?? (await openTcp(options.host ?? 'localhost', options.port!, options.noDelay ?? true));
+  const transport = options.conn ?? (await openTcp(options.hostname ?? 'localhost', options.port!, options.noDelay ?? true));
   if (options.conn !== undefined && options.noDelay !== undefined) transport.setNoDelay?.(options.noDelay);
   const conn = new TlsConn({
     connection: client.connection,

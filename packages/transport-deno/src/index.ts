@@ -1,9 +1,9 @@
-// Public surface of @rxtls/transport-deno. Re-exports only.
-export { DenoReadiness, READ_SIZE, MAX_READ_SIZE } from './deno-readiness.ts';
-export { connect, clientConfig } from './connect.ts';
-export { accept, serverConfig } from './accept.ts';
+// Public surface of @rxtls/transport-deno: `connect` (a client) and `listen` (a server), with
+// Deno's conventions (`hostname`, `port`, as `Deno.connectTls` / `Deno.listenTls`). Re-exports
+// only. The lower-level pieces (`accept` over a conn of your own, the readiness port, the
+// config builders) are in the `low-level` export (`@rxtls/transport-deno/low-level`).
+export { connect } from './connect.ts';
 export { listen, type TlsListener } from './listen.ts';
-export { TlsConn, type TlsConnSetup } from './tls-conn.ts';
-export type { CloseInfo, CipherInfo } from '@rxtls/core';
-export type { ConnectOptions, ServerOptions, ListenOptions, ConnOptions, AlpnInput, KeylogOption, TraceOption } from './options.ts';
-export type { DenoConn, DenoTcpConn, DenoListener, DenoNet, NetAddr, Addr } from './deno-api.ts';
+export { TlsConn } from './tls-conn.ts';
+export type { ConnectOptions, ListenOptions, ConnOptions, AlpnInput, KeylogOption, TraceOption } from './options.ts';
+export type { CloseInfo, CipherInfo, NegotiatedParameters, HandshakeEvent, MessageEvent } from '@rxtls/core';

@@ -3,7 +3,8 @@
 // in the kernel, TCP flow control stops the sender, and its write() stays pending. A transport
 // that read eagerly would let the sender finish and hold everything in memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_READ_SIZE, connect, listen, type TlsConn, type TlsListener } from '../src/index.ts';
+import { connect, listen, type TlsConn, type TlsListener } from '../src/index.ts';
+import { MAX_READ_SIZE } from '../src/low-level.ts';
 import { MiB, concat, sha256, sleep, until } from './support/bytes.ts';
 import { portOf } from './support/deno.ts';
 import { getTestPki, type TestPki } from './support/pki.ts';
@@ -56,7 +57,7 @@ async function stall(conn: TlsConn, id: number): Promise<void> {
 
 describe('backpressure', () => {
   it(`read(): ${SIZE / MiB} MiB from a fast sender to a reader that pauses — the sender waits`, async () => {
-    const conn = await connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
     await stall(conn, 0);
     let total = 0;
     const first: Uint8Array[] = [];
@@ -70,7 +71,7 @@ describe('backpressure', () => {
   });
 
   it('readable (web stream): nothing is pulled while the stream has no reader', async () => {
-    const conn = await connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
     await stall(conn, 1);
     let total = 0;
     for await (const chunk of conn.readable as unknown as AsyncIterable<Uint8Array>) total += chunk.length;

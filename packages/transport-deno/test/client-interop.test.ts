@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 /** The options every client here shares. */
-const base = (port: number) => ({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
 
 describe('rxtls client on Deno -> Deno.listenTls (rustls)', () => {
   const listeners: DenoTlsListener[] = [];

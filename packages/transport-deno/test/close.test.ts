@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { SslError, TransportError, type MessageEvent } from '@rxtls/core';
-import { accept, connect, listen, type ListenOptions, type TlsConn } from '../src/index.ts';
+import { connect, listen, type ListenOptions, type TlsConn } from '../src/index.ts';
+import { accept } from '../src/low-level.ts';
 import { concat, echo, readAll, sleep, str, text, until } from './support/bytes.ts';
 import { Deno, countResources, portOf, type DenoTlsListener } from './support/deno.ts';
 import { spawn, startOpensslServer } from './support/openssl.ts';
@@ -25,7 +26,7 @@ function server(handler: (conn: TlsConn) => Promise<void>, extra: Partial<Listen
   return portOf(listener.addr);
 }
 
-const client = (port: number, extra: Parameters<typeof connect>[0] = {}) => connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, ...extra });
+const client = (port: number, extra: Parameters<typeof connect>[0] = {}) => connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, ...extra });
 
 const alertsOf = (messages: MessageEvent[]): string[] =>
   messages.filter((m): m is Extract<MessageEvent, { kind: 'alert' }> => m.kind === 'alert').map((a) => `${a.direction} ${a.description}`);

@@ -50,7 +50,7 @@ async function alertOf(conn: TlsConn): Promise<TlsError> {
 }
 
 async function goodClient(): Promise<string> {
-  const conn = await connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+  const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
   await conn.write(text('served'));
   const got = str(await readExactly(conn, 6));
   await conn.close();

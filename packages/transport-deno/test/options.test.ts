@@ -27,7 +27,7 @@ afterAll(async () => {
   await listener?.finished;
 });
 
-const base = (port: number) => ({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
 
 describe('handshake timeouts', () => {
   it('a client whose server accepts TCP and says nothing fails with HandshakeTimeoutError; so does a server whose client stays silent', async () => {
@@ -61,7 +61,7 @@ describe('handshake timeouts', () => {
 
 describe('trust and verification', () => {
   it('no `ca`: a UsageError that says why (Deno lists no roots) before any socket opens', async () => {
-    const err = await connect({ host: '127.0.0.1', port: 1 }).catch((e: unknown) => e);
+    const err = await connect({ hostname: '127.0.0.1', port: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(/no default trust store.*`ca`.*rejectUnauthorized: false/);
   });

@@ -25,7 +25,7 @@ beforeAll(async () => {
   pki = await getTestPki();
 });
 
-const base = (port: number) => ({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
 
 describe('rxtls client on Deno -> openssl s_server -tls1_2', () => {
   const servers: OpensslServer[] = [];
@@ -79,7 +79,7 @@ describe('rxtls client on Deno -> openssl s_server -tls1_2', () => {
     const server = await start('rsa2048', ['-Verify', '1', '-CAfile', pki.rootPath]);
     const context = new TlsClientContext({ ca: pki.rootPem, certificate: { chain: [pki.client.certPem, pki.intermediatePem], key: pki.client.keyPem } });
     for (const resumed of [false, true]) {
-      const conn = await connect({ host: '127.0.0.1', port: server.port, servername: 'localhost', context });
+      const conn = await connect({ hostname: '127.0.0.1', port: server.port, servername: 'localhost', context });
       expect(conn.negotiated!.resumed).toBe(resumed);
       await bothWays(server, conn);
     }

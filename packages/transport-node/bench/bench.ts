@@ -5,24 +5,28 @@
 //   pnpm bench --quick    fewer iterations
 //   pnpm bench --json     one JSON array of { figure, unit, provider, rxtls, nodeTls, ratio }
 //   pnpm bench --no-deno  without the Deno rows
+//   pnpm bench --no-bun   without the Bun rows
 // Then it runs the Deno benchmark (packages/transport-deno/bench/bench.ts: rxtls on Deno vs
 // Deno's own TLS) with the workspace's deno binary; with --json its rows join the array, shaped
 // { figure, unit, provider, runtime: 'deno', rxtls, baseline, baselineValue, ratio }.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Then the Bun benchmark (bun.ts: rxtls on Bun vs Bun's node:tls), rows shaped the same with
+// runtime: 'bun'.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { connect as tlsConnect } from 'node:tls';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { TlsClientContext, nobleProvider, webCryptoProvider, type CipherSuite12Name, type CipherSuiteName, type CryptoProvider } from '@rxtls/core';
+import { TlsClientContext, nobleProvider, webCryptoProvider, type CryptoProvider } from '@rxtls/core';
 import { connect as netConnect, type Socket } from 'node:net';
 import { startTls, TrustedCert } from 'subtls';
-import { connectTls, nodeCryptoProvider } from '../src/index.ts';
+import { nodeCryptoProvider } from '../src/index.ts';
+import { nodeBulk, nodeHandshake, rxtlsBulk, rxtlsHandshake, startPeers, type Peer } from './clients.ts';
 import { median, medianOfRuns, percentile, timeMany } from '../../core/bench/measure.ts';
 import type { DenoRow } from '../../transport-deno/bench/bench.ts';
+import type { BunRow } from './bun.ts';
 
 interface Row {
   figure: string;
@@ -31,10 +35,6 @@ interface Row {
   rxtls: number;
   nodeTls: number;
   ratio: number;
-}
-interface Peer {
-  port: number;
-  ca: string;
 }
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -49,38 +49,13 @@ const STARTUP_RUNS = quick ? 3 : 7;
 /** Bulk transfers per throughput figure, after one discarded warm-up transfer (none with --quick): the median is reported. */
 const BULK_RUNS = quick ? 1 : 3;
 const DENO = join(ROOT, 'node_modules/.bin/deno');
+const BUN = join(ROOT, 'node_modules/bun/bin/bun.exe');
 const PROVIDERS: readonly CryptoProvider[] = [nobleProvider, webCryptoProvider, nodeCryptoProvider];
 const encoder = new TextEncoder();
 
 const log = (line: string): void => {
   if (!json) process.stdout.write(`${line}\n`);
 };
-
-async function startPeers(): Promise<{ child: ChildProcess; ecdsa: Peer; rsa: Peer; ecdsa12: Peer; rsa12: Peer }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'server.ts')], { cwd: ROOT, env: { ...process.env, BULK_BYTES: String(BULK_BYTES) }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { child, ...(JSON.parse(line) as { ecdsa: Peer; rsa: Peer; ecdsa12: Peer; rsa12: Peer }) };
-}
-
-async function nodeHandshake(peer: Peer, version: 'TLSv1.3' | 'TLSv1.2' = 'TLSv1.3'): Promise<number> {
-  const t0 = performance.now();
-  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: version, maxVersion: version });
-  socket.setNoDelay(true);
-  await once(socket, 'secureConnect');
-  const t = performance.now() - t0;
-  socket.end('x');
-  socket.destroy();
-  return t;
-}
-
-async function rxtlsHandshake(peer: Peer, context: TlsClientContext): Promise<number> {
-  const t0 = performance.now();
-  const session = await connectTls({ host: '127.0.0.1', port: peer.port, servername: 'localhost', context });
-  const t = performance.now() - t0;
-  await session.write(encoder.encode('x'));
-  session.destroy();
-  return t;
-}
 
 /** `networkRead(n, mode)` for subtls: exactly n bytes (mode 1 = peek) from a socket, or undefined at its end. */
 function exactReader(socket: Socket): (n: number, mode?: number) => Promise<Uint8Array | undefined> {
@@ -124,31 +99,6 @@ async function subtlsHandshake(peer: Peer, roots: Awaited<ReturnType<typeof Trus
   return t;
 }
 
-async function nodeBulk(peer: Peer, cipher: string, version: 'TLSv1.3' | 'TLSv1.2' = 'TLSv1.3'): Promise<number> {
-  const socket = tlsConnect({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, minVersion: version, maxVersion: version, ciphers: cipher });
-  await once(socket, 'secureConnect');
-  const t0 = performance.now();
-  socket.write('bulk');
-  let got = 0;
-  socket.on('data', (d: Buffer) => (got += d.length));
-  await once(socket, 'end');
-  const seconds = (performance.now() - t0) / 1000;
-  socket.destroy();
-  return got / seconds / 1e6;
-}
-
-async function rxtlsBulk(peer: Peer, suite: CipherSuiteName | CipherSuite12Name, provider: CryptoProvider): Promise<number> {
-  const session = await connectTls({ host: '127.0.0.1', port: peer.port, servername: 'localhost', ca: peer.ca, provider, cipherSuites: [suite] });
-  const t0 = performance.now();
-  await session.write(encoder.encode('bulk'));
-  let got = 0;
-  for (let chunk = await session.read(); chunk !== null; chunk = await session.read()) got += chunk.length;
-  const seconds = (performance.now() - t0) / 1000;
-  session.destroy();
-  if (got < BULK_BYTES) throw new Error(`bulk: got ${got} of ${BULK_BYTES} bytes`);
-  return got / seconds / 1e6;
-}
-
 /** Bytes of RSS per idle established connection, in a fresh process. */
 async function idleBytes(kind: 'rxtls' | 'node', peer: Peer, caFile: string, provider = 'noble'): Promise<number> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(HERE, 'idle.ts'), kind, String(peer.port), caFile, String(IDLE_CONNECTIONS), provider], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -180,6 +130,27 @@ async function startupMs(command: readonly string[], marker: RegExp): Promise<nu
 }
 
 /**
+ * The Bun benchmark (bun.ts: rxtls on Bun vs Bun's node:tls) in its own `bun` process, after
+ * the Deno rows. Text mode: its table goes straight to our stdout. JSON mode: its rows.
+ */
+async function bunRows(): Promise<BunRow[]> {
+  if (!existsSync(BUN)) {
+    process.stderr.write(`bun: no binary at ${BUN} (pnpm install puts it there); the Bun rows are skipped\n`);
+    return [];
+  }
+  const bunArgs = [join(HERE, 'bun.ts')];
+  if (quick) bunArgs.push('--quick');
+  if (json) bunArgs.push('--json');
+  log('');
+  const child = spawn(BUN, bunArgs, { cwd: ROOT, stdio: ['ignore', json ? 'pipe' : 'inherit', 'inherit'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the Bun benchmark exited with ${code}`);
+  return json ? (JSON.parse(output) as BunRow[]) : [];
+}
+
+/**
  * The Deno benchmark in its own `deno` process (after the Node rows, so the two do not share
  * the machine). Text mode: its table goes straight to our stdout. JSON mode: its rows.
  */
@@ -208,7 +179,7 @@ async function main(): Promise<void> {
     rows.push(row);
     log(`${figure.padEnd(36)} ${provider.padEnd(6)} rxtls ${fmt(row.rxtls, unit)}  node:tls ${fmt(row.nodeTls, unit)}  ratio ${row.ratio.toFixed(2)}`);
   };
-  const peers = await startPeers();
+  const peers = await startPeers(BULK_BYTES);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   try {
     delay.enable();
@@ -233,7 +204,7 @@ async function main(): Promise<void> {
     }
     for (const [suite, openssl] of [['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256'], ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305']] as const) {
       const node = await medianOfRuns(() => nodeBulk(peers.ecdsa12, openssl, 'TLSv1.2'), BULK_RUNS, !quick);
-      for (const provider of PROVIDERS) add(`TLS 1.2 throughput ${openssl}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa12, suite, provider), BULK_RUNS, !quick), node);
+      for (const provider of PROVIDERS) add(`TLS 1.2 throughput ${openssl}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa12, suite, provider, BULK_BYTES), BULK_RUNS, !quick), node);
     }
     // subtls speaks P-256 and AES-128-GCM only; its row puts subtls in the `rxtls` column.
     const subtlsRoots = await TrustedCert.databaseFromPEM(peers.ecdsa.ca);
@@ -245,7 +216,7 @@ async function main(): Promise<void> {
     add('handshake ecdsa-p256 P-256 AES-128 median', 'ms', 'subtls', percentile(subtls, 50), percentile(nodeEcdsa, 50));
     for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
       const node = await medianOfRuns(() => nodeBulk(peers.ecdsa, suite), BULK_RUNS, !quick);
-      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa, suite, provider), BULK_RUNS, !quick), node);
+      for (const provider of PROVIDERS) add(`throughput ${suite}`, 'MB/s', provider.name, await medianOfRuns(() => rxtlsBulk(peers.ecdsa, suite, provider, BULK_BYTES), BULK_RUNS, !quick), node);
     }
     delay.disable();
     const loopP99 = delay.percentile(99) / 1e6;
@@ -271,7 +242,8 @@ async function main(): Promise<void> {
   }
   let failure: unknown;
   const deno = args.has('--no-deno') ? [] : await denoRows().catch((err: unknown): DenoRow[] => ((failure = err), []));
-  if (json) process.stdout.write(`${JSON.stringify([...rows, ...deno], null, 2)}\n`);
+  const bun = args.has('--no-bun') ? [] : await bunRows().catch((err: unknown): BunRow[] => ((failure ??= err), []));
+  if (json) process.stdout.write(`${JSON.stringify([...rows, ...deno, ...bun], null, 2)}\n`);
   if (failure !== undefined) throw failure;
 }
 

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect as tlsConnect } from 'node:tls';
 import { TlsClientContext, nobleProvider, webCryptoProvider } from '@rxtls/core';
-import { connectTls, nodeCryptoProvider } from '../src/index.ts';
+import { nodeCryptoProvider } from '../src/index.ts';
+import { connectTls } from '../src/low-level.ts';
 
 const [kind, portText, caFile, countText, providerName] = process.argv.slice(2);
 const port = Number(portText);

@@ -3,8 +3,8 @@ import type { Duplex } from 'node:stream';
 import { TlsClientContext, TlsSession, type ClientConfig } from '@rxtls/core';
 import { NodeReadiness, withReadBuffer } from './node-readiness.ts';
 
-/** Options for {@link connectTls}: the client config plus where to connect. */
-export interface ConnectOptions extends ClientConfig {
+/** Options of {@link connectTls} and {@link openTlsSession}: core's client config (its names) plus where to connect. */
+export interface SessionConnectOptions extends ClientConfig {
   readonly host?: string;
   readonly port?: number;
   /** Name for SNI and certificate checks; defaults to `host`. An IP address is checked but never sent as SNI. */
@@ -37,7 +37,7 @@ function openSocket(host: string, port: number): Promise<Socket> {
  * Open a TCP connection (or take `socket`) and start a TLS session over it. The handshake
  * runs when `session.handshake()` is called.
  */
-export async function openTlsSession(options: ConnectOptions): Promise<TlsSession> {
+export async function openTlsSession(options: SessionConnectOptions): Promise<TlsSession> {
   const context = options.context ?? new TlsClientContext(options);
   const host = options.host ?? 'localhost';
   const serverName = options.servername ?? options.host;
@@ -50,7 +50,7 @@ export async function openTlsSession(options: ConnectOptions): Promise<TlsSessio
 }
 
 /** Open a session and complete the handshake. */
-export async function connectTls(options: ConnectOptions): Promise<TlsSession> {
+export async function connectTls(options: SessionConnectOptions): Promise<TlsSession> {
   const session = await openTlsSession(options);
   try {
     await session.handshake();

@@ -1,13 +1,11 @@
-export { NodeReadiness, setNoDelay } from './node-readiness.ts';
-export { connectTls, openTlsSession, type ConnectOptions } from './connect.ts';
-export { nodeCryptoProvider } from './node-crypto-provider.ts';
+// Public surface of @rxtls/transport-node: drop-ins for `tls.connect` and `tls.createServer`,
+// with node:tls's option names. Re-exports only. The lower-level pieces (readiness ports,
+// session-level helpers) are in `@rxtls/transport-node/low-level`.
 export { connect } from './socket/connect.ts';
+export { createServer, TlsServer, type TlsOptions } from './server.ts';
 export { TlsSocket } from './socket/tls-socket.ts';
-export type { CloseInfo, CipherInfo } from '@rxtls/core';
-export type { TlsSocketOptions } from './socket/options.ts';
+export type { ConnectionOptions } from './socket/options.ts';
 export type { WebStreamPair } from './socket/web-streams.ts';
-export { StreamPort } from './socket/stream-port.ts';
+export { nodeCryptoProvider } from './node-crypto-provider.ts';
 export { defaultCaCertificates } from './socket/contexts.ts';
-export { createTlsServer, type TlsServerOptions } from './server.ts';
-export { createServer, TlsServer, type TlsServerCreateOptions } from './server.ts';
-export type { ServerRole } from './socket/tls-socket.ts';
+export type { CloseInfo, CipherInfo, NegotiatedParameters, HandshakeEvent, MessageEvent } from '@rxtls/core';

@@ -8,6 +8,7 @@ import {
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
+  getCiphers,
   randomBytes,
   sign as nodeSign,
   verify as nodeVerify,
@@ -15,7 +16,7 @@ import {
   type Hash,
   type KeyObject,
 } from 'node:crypto';
-import { TlsError, UsageError, type Aead, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type HashContext, type KeyExchangeGroup, type KeyExchangeKeyPair, type PrivateKey, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
+import { TlsError, UsageError, nobleProvider, type Aead, type AeadAlgorithm, type CryptoProvider, type HashAlgorithm, type HashContext, type KeyExchangeGroup, type KeyExchangeKeyPair, type PrivateKey, type PublicKey, type SignatureAlgorithm } from '@rxtls/core';
 
 /**
  * A crypto provider backed by node:crypto (OpenSSL): native AEAD, hashing, key exchange,
@@ -252,6 +253,17 @@ function hkdfExpand(hash: HashAlgorithm, prk: Uint8Array, info: Uint8Array, leng
 }
 
 /** The node:crypto provider. */
+/** Whether this runtime's node:crypto implements `cipher` (Node always; Bun lacks chacha20-poly1305). */
+const cipherSupport = new Map<string, boolean>();
+function hasCipher(cipher: string): boolean {
+  let known = cipherSupport.get(cipher);
+  if (known === undefined) {
+    known = getCiphers().includes(cipher);
+    cipherSupport.set(cipher, known);
+  }
+  return known;
+}
+
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
   randomBytes: (length) => u8(randomBytes(length)),
@@ -262,6 +274,8 @@ export const nodeCryptoProvider: CryptoProvider = {
   createAead(algorithm, key) {
     const spec = NODE_AEAD[algorithm];
     if (key.length !== spec.keyLength) throw new UsageError(`${algorithm} key must be ${spec.keyLength} bytes, got ${key.length}`);
+    // Bun's node:crypto has no ChaCha20-Poly1305 (measured, Bun 1.4.4: "Unknown cipher"): noble serves it there.
+    if (!hasCipher(spec.cipher)) return nobleProvider.createAead(algorithm, key);
     return new NodeAead(spec.cipher, key.slice());
   },
   keyExchangeGroups: ['x25519', 'secp256r1', 'secp384r1'],

@@ -1,7 +1,7 @@
 import { createServer as netCreateServer, Server, type Socket } from 'node:net';
 import { TlsServerContext, TlsSession, serverConfigFrom, type MessageEvent, type ServerConfig, type ServerContextOptions } from '@rxtls/core';
 import { NodeReadiness } from './node-readiness.ts';
-import type { TlsSocketOptions } from './socket/options.ts';
+import type { ConnectionOptions } from './socket/options.ts';
 import { TlsSocket } from './socket/tls-socket.ts';
 
 /** Options of {@link createTlsServer}: the server config, or a context to share. */
@@ -27,16 +27,16 @@ export function createTlsServer(options: TlsServerOptions, onSession: (session: 
 }
 
 /**
- * Options of {@link createServer}: core's {@link ServerContextOptions} (the certificates and
+ * Options of {@link createServer} (named as `tls.createServer`'s `TlsOptions`): core's {@link ServerContextOptions} (the certificates and
  * what is negotiated) and what happens on each connection. Names follow `tls.createServer` where they mean the same thing
  * (`cert`, `key`, `ALPNProtocols`, `handshakeTimeout`, `allowHalfOpen`); the rest are rxtls's
  * own (`certificates`, `cipherSuites`, `groups`, ...).
  */
-export interface TlsServerCreateOptions extends ServerContextOptions {
+export interface TlsOptions extends ServerContextOptions {
   /** Use this context (certificates already loaded) instead of one built from the options above. */
   readonly context?: TlsServerContext;
   /** Key log for each connection, as on `TlsSocket` (`true`: append to `SSLKEYLOGFILE`). The server's 'keylog' event fires either way. */
-  readonly keylog?: TlsSocketOptions['keylog'];
+  readonly keylog?: ConnectionOptions['keylog'];
   /** Every record and message of each connection (`true`: printed to stderr). */
   readonly trace?: boolean | ((event: MessageEvent) => void);
   /** TCP_NODELAY on accepted sockets (default true). */
@@ -71,7 +71,7 @@ export class TlsServer extends Server {
   private readonly sockets = new Set<TlsSocket>();
 
   constructor(
-    private readonly options: TlsServerCreateOptions,
+    private readonly options: TlsOptions,
     secureConnectionListener?: (socket: TlsSocket) => void,
   ) {
     super({ allowHalfOpen: true });
@@ -129,6 +129,6 @@ export class TlsServer extends Server {
  * Create a TLS 1.3 server, like `tls.createServer`: `secureConnectionListener` becomes a
  * 'secureConnection' listener. Then `server.listen(port, host)`.
  */
-export function createServer(options: TlsServerCreateOptions, secureConnectionListener?: (socket: TlsSocket) => void): TlsServer {
+export function createServer(options: TlsOptions, secureConnectionListener?: (socket: TlsSocket) => void): TlsServer {
   return new TlsServer(options, secureConnectionListener);
 }

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TlsError, type TlsSession, type NegotiatedParameters } from '@rxtls/core';
-import { connectTls, createTlsServer } from '../src/index.ts';
+import { connectTls, createTlsServer } from '../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer } from './support/openssl-server.ts';
 import { mibOfLines, reverseLines } from './support/text-lines.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateError, TlsError, type CipherSuiteName, type KeyExchangeGroup, type TlsSession } from '@rxtls/core';
-import { connectTls } from '../src/index.ts';
+import { connectTls } from '../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from './support/openssl-server.ts';
 import { MiB, echoBothWays, readExactly } from './support/session-io.ts';

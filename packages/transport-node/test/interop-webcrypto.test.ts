@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webCryptoProvider, type CryptoProvider, type KeyExchangeGroup, type TlsSession } from '@rxtls/core';
-import { connectTls } from '../src/index.ts';
+import { connectTls } from '../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from './support/openssl-server.ts';
 

@@ -6,7 +6,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NegotiatedParameters, TlsSession } from '@rxtls/core';
-import { createTlsServer } from '../src/index.ts';
+import { createTlsServer } from '../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 
 let pki: TestPki;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTicketStore, TlsClientContext, type NegotiatedParameters, type TlsSession } from '@rxtls/core';
-import { connectTls, createTlsServer } from '../src/index.ts';
+import { connectTls, createTlsServer } from '../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from './support/openssl-server.ts';
 import { mibOfLines, reverseLines } from './support/text-lines.ts';

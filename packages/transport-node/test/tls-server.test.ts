@@ -5,7 +5,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HandshakeTimeoutError, TlsError, type HandshakeEvent } from '@rxtls/core';
-import { connect, createServer, createTlsServer, TlsSocket, type TlsServer, type TlsServerCreateOptions } from '../src/index.ts';
+import { connect, createServer, TlsSocket, type TlsServer, type TlsOptions } from '../src/index.ts';
+import { createTlsServer } from '../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../core/test/support/pki.ts';
 
 let pki: TestPki;
@@ -22,7 +23,7 @@ afterEach(() => {
 });
 
 /** An echo server (each socket piped to itself) listening on 127.0.0.1:0. */
-async function echoServer(extra: Partial<TlsServerCreateOptions> = {}): Promise<{ server: TlsServer; port: number; accepted: TlsSocket[] }> {
+async function echoServer(extra: Partial<TlsOptions> = {}): Promise<{ server: TlsServer; port: number; accepted: TlsSocket[] }> {
   const accepted: TlsSocket[] = [];
   const server = createServer({ cert: [pki.servers.p256.certPem, pki.intermediatePem], key: pki.servers.p256.keyPem, ...extra }, (socket) => {
     accepted.push(socket);

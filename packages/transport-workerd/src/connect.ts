@@ -4,8 +4,6 @@ import { socketChannel } from './socket-channel.ts';
 
 /** Options of {@link connect}: where to connect, core's client options and the lifecycle options. */
 export interface ConnectOptions extends ClientSideOptions, StreamOptions {
-  /** Host to connect to (also the name checked, unless `servername`). */
-  readonly host?: string;
   /** TCP port (required unless `socket` is given). */
   readonly port?: number;
   /** Run TLS over this socket (from `connect()` of `cloudflare:sockets`, `secureTransport: 'off'`) instead of opening one. */
@@ -29,7 +27,7 @@ export async function connect(options: ConnectOptions): Promise<TlsStream> {
   if (options.socket === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `socket`');
   const client = clientSide(options, NO_DEFAULT_TRUST); // option mistakes throw before any I/O
   // Half-open: our close_notify half-closes and reading goes on until the peer's (TLS decides).
-  const socket = options.socket ?? openSocket({ hostname: options.host ?? 'localhost', port: options.port! }, { secureTransport: 'off', allowHalfOpen: true });
+  const socket = options.socket ?? openSocket({ hostname: options.hostname ?? 'localhost', port: options.port! }, { secureTransport: 'off', allowHalfOpen: true });
   const stream = new TlsStream({
     connection: client.connection,
     port: (onFailure) => new ChannelPort(socketChannel(socket), onFailure),

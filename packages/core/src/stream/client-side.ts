@@ -15,10 +15,10 @@ import type { TicketStore } from '../handshake/tickets/ticket-store.ts';
  * check, the trust switch and hooks. Names follow `tls.connect`'s where they mean the same thing.
  */
 export interface ClientSideOptions extends ClientContextOptions {
-  /** Host to connect to; the name checked when `servername` is not given. */
-  readonly host?: string;
+  /** Host to connect to (the Deno and Workers convention, as Deno's connectTls); the name checked when `servername` is not given. */
+  readonly hostname?: string;
   /**
-   * Name for SNI and the host name check; default `host`, then `localhost`. An IP address is
+   * Name for SNI and the host name check; default `hostname`, then `localhost`. An IP address is
    * checked against the certificate's IP SANs but never sent as SNI.
    */
   readonly servername?: string;
@@ -77,11 +77,11 @@ export interface ClientSide {
 
 /**
  * The client engine for `options`. As on Node, the name to check is never missing (without
- * `servername` or `host` it is `localhost`), so a wrapped transport cannot skip the host name
+ * `servername` or `hostname` it is `localhost`), so a wrapped transport cannot skip the host name
  * check by accident. Option mistakes throw here, before any I/O.
  */
 export function clientSide(options: ClientSideOptions, noDefaultTrust: string): ClientSide {
-  const servername = options.servername ?? options.host ?? 'localhost';
+  const servername = options.servername ?? options.hostname ?? 'localhost';
   const verify = options.rejectUnauthorized !== false;
   const context = options.context ?? new TlsClientContext(clientSideConfig(options, noDefaultTrust));
   const connection = context.connection({

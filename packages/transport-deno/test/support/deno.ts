@@ -4,7 +4,7 @@
  * Node's types (tsconfig.test.json), where no `Deno` global is declared; a module-scoped
  * declaration cannot clash with anyone else's.
  */
-import type { Addr, DenoListener, DenoTcpConn, NetAddr } from '../../src/index.ts';
+import type { Addr, DenoListener, DenoTcpConn, NetAddr } from '../../src/low-level.ts';
 
 export interface ChildStatus {
   readonly success: boolean;

@@ -4,7 +4,7 @@
  * each `write()` takes at most the next size (a partial write), cycling through the list.
  * That is every way TCP may split the bytes, without TCP.
  */
-import type { DenoConn } from '../../src/index.ts';
+import type { DenoConn } from '../../src/low-level.ts';
 
 /** One direction: bytes written at one end wait here for the other end's read. */
 class Direction {

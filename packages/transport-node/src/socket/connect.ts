@@ -1,5 +1,5 @@
 import { TlsSocket } from './tls-socket.ts';
-import type { TlsSocketOptions } from './options.ts';
+import type { ConnectionOptions } from './options.ts';
 
 /**
  * Open a TLS 1.3 connection with rxtls, `tls.connect`-style: returns the socket at once (the
@@ -7,7 +7,7 @@ import type { TlsSocketOptions } from './options.ts';
  * one-time 'secureConnect' listener. Failures arrive as an 'error' event (and as the
  * rejection of `socket.established`).
  */
-export function connect(options: TlsSocketOptions, onSecureConnect?: () => void): TlsSocket {
+export function connect(options: ConnectionOptions, onSecureConnect?: () => void): TlsSocket {
   const socket = new TlsSocket(options);
   if (onSecureConnect) socket.once('secureConnect', onSecureConnect);
   return socket;

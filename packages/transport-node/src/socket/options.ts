@@ -4,11 +4,11 @@ import type { ClientConfig, ClientContextOptions, MessageEvent, TlsClientContext
 import type { CaInput } from './contexts.ts';
 
 /**
- * Options of {@link connect}: core's {@link ClientContextOptions} (our certificate and what
- * is negotiated) and the connection's own. Names follow `tls.connect` where they mean the same thing; the rest are
- * rxtls's own.
+ * Options of {@link connect} (named as `tls.connect`'s `ConnectionOptions`): core's
+ * {@link ClientContextOptions} (our certificate and what is negotiated) and the connection's
+ * own. Names follow `tls.connect` where they mean the same thing; the rest are rxtls's own.
  */
-export interface TlsSocketOptions extends ClientContextOptions {
+export interface ConnectionOptions extends ClientContextOptions {
   /** Host to connect to (default `localhost`). */
   readonly host?: string;
   /** TCP port (required unless `socket` is given). */

@@ -22,7 +22,7 @@ import {
   type TlsServerContext,
 } from '@rxtls/core';
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
-import type { TlsSocketOptions } from './options.ts';
+import type { ConnectionOptions } from './options.ts';
 import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
 import { withReadBuffer } from '../node-readiness.ts';
 import { StreamPort } from './stream-port.ts';
@@ -115,7 +115,7 @@ export class TlsSocket extends Duplex {
   private webPair: WebStreamPair | undefined;
 
   /** A client socket (use {@link connect}); with `server`, the server side of an accepted `options.socket`. */
-  constructor(options: TlsSocketOptions, server?: ServerRole) {
+  constructor(options: ConnectionOptions, server?: ServerRole) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { readableHighWaterMark: options.highWaterMark } : {}) });
     this.role = server ? 'server' : 'client';
     let authorize: TlsStreamAuthorize | undefined;
@@ -176,7 +176,7 @@ export class TlsSocket extends Duplex {
   }
 
   /** The client side's config, connection and transport (a TCP connection opened here, or `options.socket`). */
-  private clientSide(options: TlsSocketOptions): {
+  private clientSide(options: ConnectionOptions): {
     authorize: TlsStreamAuthorize | undefined;
     connection: TlsConnection;
     servername: string;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CipherSuiteName, KeyExchangeGroup, TlsSession } from '@rxtls/core';
-import { createTlsServer } from '../../src/index.ts';
+import { createTlsServer } from '../../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../../core/test/support/pki.ts';
 
 const MiB = 1024 * 1024;

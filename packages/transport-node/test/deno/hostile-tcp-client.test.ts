@@ -6,7 +6,7 @@ import { connect as netConnect, type AddressInfo, type Server, type Socket } fro
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsSession } from '@rxtls/core';
-import { createTlsServer } from '../../src/index.ts';
+import { createTlsServer } from '../../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../../core/test/support/pki.ts';
 
 let pki: TestPki;

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { CipherSuite, TlsClientContext, TlsSession, nobleProvider } from '@rxtls/core';
 import { RecordForge } from '@rxtls/core/testing';
-import { NodeReadiness } from '../../src/index.ts';
+import { NodeReadiness } from '../../src/low-level.ts';
 
 /** Handshake over `socket` (connecting or connected) trusting `ca` for "localhost"; the session and a forge for the client's traffic keys. */
 export async function forgeAfterHandshake(socket: Socket, ca: string): Promise<{ session: TlsSession; forge: RecordForge }> {

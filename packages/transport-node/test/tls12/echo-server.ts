@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo, Server } from 'node:net';
 import type { NegotiatedParameters } from '@rxtls/core';
-import { createTlsServer } from '../../src/index.ts';
+import { createTlsServer } from '../../src/low-level.ts';
 import type { TestPki } from '../../../core/test/support/pki.ts';
 import { echoSession } from '../support/session-io.ts';
 import type { CertKind } from './matrix.ts';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TlsClientContext, TlsError, type CipherSuite12Name, type KeyExchangeGroup, type NegotiatedParameters } from '@rxtls/core';
-import { connectTls } from '../../src/index.ts';
+import { connectTls } from '../../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../../core/test/support/pki.ts';
 import { gnutlsCli, haveGnutls, startGnutlsServer, type GnutlsServer } from '../support/gnutls.ts';
 import { MiB, readExactly } from '../support/session-io.ts';

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nobleProvider, webCryptoProvider, type CryptoProvider, type NegotiatedParameters } from '@rxtls/core';
-import { connectTls, nodeCryptoProvider } from '../../src/index.ts';
+import { nodeCryptoProvider } from '../../src/index.ts';
+import { connectTls } from '../../src/low-level.ts';
 import { getTestPki, type TestPki } from '../../../core/test/support/pki.ts';
 import { startOpensslServer, type OpensslServer } from '../support/openssl-server.ts';
 import { sClient } from '../support/openssl-client.ts';

@@ -38,7 +38,7 @@ async function run(job: Job): Promise<Outcome> {
           if (seen !== job.pin) throw new Error(`certificate pin mismatch: the server's leaf is ${seen}`);
         }
       : undefined;
-    const conn = await connect({ host: '127.0.0.1', port: job.port, servername: job.servername, ca: job.ca, handshake: false, ...(verifyPeer ? { verifyPeer } : {}) });
+    const conn = await connect({ hostname: '127.0.0.1', port: job.port, servername: job.servername, ca: job.ca, handshake: false, ...(verifyPeer ? { verifyPeer } : {}) });
     conn.handshake$.subscribe({ next: (e) => steps.push(e.type), error: () => undefined });
     const negotiated = await conn.handshake();
     const data = Uint8Array.from({ length: job.up }, (_, i) => (i * 7 + job.seed) % 251);
