@@ -42,6 +42,7 @@ export { MemorySessionCache, type SessionCache } from './handshake/tickets/sessi
 export type { ClientAuthConfig } from './handshake/server-config.ts';
 export { TlsStream, type TlsStreamSetup, type StreamOptions } from './stream/tls-stream.ts';
 export { ChannelPort } from './stream/channel-port.ts';
+export { channelStream } from './stream/channel-stream.ts';
 export { webStreamChannel, type ByteChannel } from './stream/byte-channel.ts';
 export { readableOf, writableOf, dataOf, type StreamSource, type WebStreamPair } from './stream/web-streams.ts';
 export { keylogSink, traceSink, type KeylogOption, type TraceOption } from './stream/sinks.ts';

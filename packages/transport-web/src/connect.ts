@@ -1,10 +1,9 @@
 import {
-  ChannelPort,
   TlsServerContext,
-  TlsStream,
+  type TlsStream,
   UsageError,
+  channelStream,
   clientSide,
-  given,
   serverSideConfig,
   webStreamChannel,
   type ByteChannel,
@@ -70,17 +69,7 @@ export function channelOf(options: WebTransportOptions): ByteChannel {
  */
 export async function connect(options: ConnectOptions): Promise<TlsStream> {
   const client = clientSide(options, NO_DEFAULT_TRUST); // option mistakes throw before any I/O
-  const channel = channelOf(options);
-  const stream = new TlsStream({
-    connection: client.connection,
-    port: (onFailure) => new ChannelPort(channel, onFailure),
-    servername: client.servername,
-    ...given('authorize', client.authorize),
-    ...given('allowHalfOpen', options.allowHalfOpen),
-    ...given('keylog', options.keylog),
-    ...given('trace', options.trace),
-    ...given('handshakeTimeout', options.handshakeTimeout),
-  });
+  const stream = channelStream(client.connection, channelOf(options), options, client);
   if (options.handshake !== false) await stream.handshake(); // a failure has closed the transport
   return stream;
 }
@@ -92,15 +81,7 @@ export async function connect(options: ConnectOptions): Promise<TlsStream> {
  */
 export function accept(options: AcceptOptions): TlsStream {
   const context = options.context ?? new TlsServerContext(serverSideConfig(options));
-  const channel = channelOf(options);
-  const stream = new TlsStream({
-    connection: context.connection(),
-    port: (onFailure) => new ChannelPort(channel, onFailure),
-    ...given('allowHalfOpen', options.allowHalfOpen),
-    ...given('keylog', options.keylog),
-    ...given('trace', options.trace),
-    ...given('handshakeTimeout', options.handshakeTimeout),
-  });
+  const stream = channelStream(context.connection(), channelOf(options), options);
   stream.handshake().catch(() => undefined); // a failure destroys the stream; `established` carries it
   return stream;
 }

@@ -1,5 +1,5 @@
 import { connect as openSocket, type Socket } from 'cloudflare:sockets';
-import { ChannelPort, TlsStream, UsageError, clientSide, given, type ClientSideOptions, type StreamOptions } from '@rxtls/core';
+import { UsageError, channelStream, clientSide, type ClientSideOptions, type StreamOptions, type TlsStream } from '@rxtls/core';
 import { socketChannel } from './socket-channel.ts';
 
 /** Options of {@link connect}: where to connect, core's client options and the lifecycle options. */
@@ -28,16 +28,7 @@ export async function connect(options: ConnectOptions): Promise<TlsStream> {
   const client = clientSide(options, NO_DEFAULT_TRUST); // option mistakes throw before any I/O
   // Half-open: our close_notify half-closes and reading goes on until the peer's (TLS decides).
   const socket = options.socket ?? openSocket({ hostname: options.hostname ?? 'localhost', port: options.port! }, { secureTransport: 'off', allowHalfOpen: true });
-  const stream = new TlsStream({
-    connection: client.connection,
-    port: (onFailure) => new ChannelPort(socketChannel(socket), onFailure),
-    servername: client.servername,
-    ...given('authorize', client.authorize),
-    ...given('allowHalfOpen', options.allowHalfOpen),
-    ...given('keylog', options.keylog),
-    ...given('trace', options.trace),
-    ...given('handshakeTimeout', options.handshakeTimeout),
-  });
+  const stream = channelStream(client.connection, socketChannel(socket), options, client);
   if (options.handshake !== false) await stream.handshake(); // a failure has closed the socket
   return stream;
 }
