@@ -30,11 +30,11 @@ async function echoOnce(conn: TlsConn): Promise<void> {
   for (const line of renderTimeline(serverSteps, { ascii: true, details: false })) console.log(line);
 }
 
-const listener = listen({ hostname: '127.0.0.1', port: 0, cert: [pki.leafPem, pki.intermediatePem], key: pki.leafKeyPem, ALPNProtocols: ['echo'] }, echoOnce);
+const listener = listen({ hostname: '127.0.0.1', port: 0, cert: [pki.leafPem, pki.intermediatePem], key: pki.leafKeyPem, alpnProtocols: ['echo'] }, echoOnce);
 const port = 'port' in listener.addr ? listener.addr.port : 0;
 
 const start = performance.timeOrigin + performance.now();
-const client = await connect({ hostname: 'localhost', port, ca: pki.rootPem, ALPNProtocols: ['echo'], handshake: false });
+const client = await connect({ hostname: 'localhost', port, caCerts: pki.rootPem, alpnProtocols: ['echo'], handshake: false });
 const steps: HandshakeEvent[] = [];
 client.handshake$.subscribe({ next: (e) => steps.push(e), error: () => undefined });
 const negotiated = await client.handshake();

@@ -11,7 +11,7 @@ declare const Deno: { readonly args: readonly string[]; readonly version: { read
 
 const [port, rootBase64] = Deno.args;
 const ca = atob(rootBase64 ?? '');
-const conn = await connect({ hostname: '127.0.0.1', port: Number(port), servername: 'localhost', ca, ALPNProtocols: ['http/1.1'] });
+const conn = await connect({ hostname: '127.0.0.1', port: Number(port), servername: 'localhost', caCerts: ca, alpnProtocols: ['http/1.1'] });
 const negotiated = conn.negotiated!;
 await conn.write(new TextEncoder().encode('GET /from-deno HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
 let response = '';

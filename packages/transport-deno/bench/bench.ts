@@ -107,7 +107,7 @@ async function denoClientSuites(ca: string): Promise<CipherSuiteName[]> {
  * Deno's client list in Deno's order learns what the server picks from that list.
  */
 async function suiteDenoNegotiates(peer: Peer, offered: readonly CipherSuiteName[]): Promise<CipherSuiteName> {
-  const conn = await connect({ hostname: HOST, port: peer.port, ca: peer.ca, cipherSuites: offered });
+  const conn = await connect({ hostname: HOST, port: peer.port, caCerts: peer.ca, cipherSuites: offered });
   const suite = conn.negotiated!.cipherSuite as CipherSuiteName;
   conn.destroy();
   return suite;
@@ -147,7 +147,7 @@ async function denoBulk(peer: Peer): Promise<number> {
 }
 
 async function rxtlsBulk(peer: Peer, suite: CipherSuiteName, provider: CryptoProvider): Promise<number> {
-  const conn = await connect({ hostname: HOST, port: peer.port, ca: peer.ca, provider, cipherSuites: [suite] });
+  const conn = await connect({ hostname: HOST, port: peer.port, caCerts: peer.ca, provider, cipherSuites: [suite] });
   if (conn.negotiated?.cipherSuite !== suite) throw new Error(`bulk: negotiated ${conn.negotiated?.cipherSuite}, not ${suite}`);
   const t0 = performance.now();
   await conn.write(encoder.encode('bulk'));

@@ -1,11 +1,11 @@
 import { TlsServerContext, serverSideConfig, type ServerConfig } from '@rxtls/core';
 import type { DenoConn } from './deno-api.ts';
-import { given, type ServerOptions } from './options.ts';
+import { coreServerOptions, given, type ServerOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
 
 /** The server config that {@link ServerOptions} describe (without `context`): core's {@link serverSideConfig} (WebCrypto by default). */
 export function serverConfig(options: ServerOptions): ServerConfig {
-  return serverSideConfig(options);
+  return serverSideConfig(coreServerOptions(options));
 }
 
 /** `options.context`, or a context built from the options (certificates loaded now). */

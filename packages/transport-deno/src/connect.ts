@@ -1,18 +1,18 @@
 import { TransportError, UsageError, clientSide, clientSideConfig, type ClientConfig } from '@rxtls/core';
 import { denoNet, type DenoConn } from './deno-api.ts';
-import { given, type ConnectOptions } from './options.ts';
+import { coreClientOptions, given, type ConnectOptions } from './options.ts';
 import { TlsConn } from './tls-conn.ts';
 
 /** Deno has no API that lists its root store, and this package imports no `node:` module. */
 const NO_DEFAULT_TRUST =
-  '@rxtls/transport-deno has no default trust store (Deno offers no API that lists its roots): pass `ca` (PEM or DER), a `context`, or `rejectUnauthorized: false` to skip certificate verification';
+  '@rxtls/transport-deno has no default trust store (Deno offers no API that lists its roots): pass `caCerts` (PEM or DER), a `context`, or `rejectUnauthorized: false` to skip certificate verification';
 
 /**
  * The client config that {@link ConnectOptions} describe (without `context`): core's
  * {@link clientConfigFrom}, with the verification switch, the hook and the ticket store.
  */
 export function clientConfig(options: ConnectOptions): ClientConfig {
-  return clientSideConfig(options, NO_DEFAULT_TRUST);
+  return clientSideConfig(coreClientOptions(options), NO_DEFAULT_TRUST);
 }
 
 /** `Deno.connect` with TCP_NODELAY; a failure is core's TransportError (with the Deno error as cause, `code` e.g. ECONNREFUSED). */
@@ -34,7 +34,7 @@ async function openTcp(host: string, port: number, noDelay: boolean): Promise<De
  */
 export async function connect(options: ConnectOptions): Promise<TlsConn> {
   if (options.conn === undefined && options.port === undefined) throw new UsageError('connect() needs `port` or `conn`');
-  const client = clientSide(options, NO_DEFAULT_TRUST); // option mistakes throw before any I/O
+  const client = clientSide(coreClientOptions(options), NO_DEFAULT_TRUST); // option mistakes throw before any I/O
   const transport = options.conn ?? (await openTcp(options.hostname ?? 'localhost', options.port!, options.noDelay ?? true));
   if (options.conn !== undefined && options.noDelay !== undefined) transport.setNoDelay?.(options.noDelay);
   const conn = new TlsConn({

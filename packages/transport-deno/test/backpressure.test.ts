@@ -57,7 +57,7 @@ async function stall(conn: TlsConn, id: number): Promise<void> {
 
 describe('backpressure', () => {
   it(`read(): ${SIZE / MiB} MiB from a fast sender to a reader that pauses — the sender waits`, async () => {
-    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem });
     await stall(conn, 0);
     let total = 0;
     const first: Uint8Array[] = [];
@@ -71,7 +71,7 @@ describe('backpressure', () => {
   });
 
   it('readable (web stream): nothing is pulled while the stream has no reader', async () => {
-    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem });
     await stall(conn, 1);
     let total = 0;
     for await (const chunk of conn.readable as unknown as AsyncIterable<Uint8Array>) total += chunk.length;

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 /** The options every client here shares. */
-const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem });
 
 describe('rxtls client on Deno -> Deno.listenTls (rustls)', () => {
   const listeners: DenoTlsListener[] = [];
@@ -77,7 +77,7 @@ describe('rxtls client on Deno -> Deno.listenTls (rustls)', () => {
 
   it('ALPN: rustls picks from what we offer; alpnProtocol says which', async () => {
     const port = startRustls('p256', ['h2', 'http/1.1']);
-    const conn = await connect({ ...base(port), ALPNProtocols: ['http/1.1'] });
+    const conn = await connect({ ...base(port), alpnProtocols: ['http/1.1'] });
     expect(conn.alpnProtocol).toBe('http/1.1');
     expect(conn.negotiated!.alpn).toBe('http/1.1');
     await conn.write(text('ping'));
@@ -140,7 +140,7 @@ describe('rxtls client on Deno -> openssl s_server -tls1_3', () => {
 
   it('ALPN: s_server picks a protocol we offered (names or the wire format)', async () => {
     const server = await start('p256', { alpn: 'h2,http/1.1' });
-    const conn = await connect({ ...base(server.port), ALPNProtocols: new Uint8Array([8, ...text('http/1.1'), 2, ...text('h2')]) });
+    const conn = await connect({ ...base(server.port), alpnProtocols: new Uint8Array([8, ...text('http/1.1'), 2, ...text('h2')]) });
     expect(['h2', 'http/1.1']).toContain(conn.alpnProtocol);
     await bothWays(server, conn);
   });

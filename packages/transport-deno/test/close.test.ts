@@ -26,7 +26,7 @@ function server(handler: (conn: TlsConn) => Promise<void>, extra: Partial<Listen
   return portOf(listener.addr);
 }
 
-const client = (port: number, extra: Parameters<typeof connect>[0] = {}) => connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, ...extra });
+const client = (port: number, extra: Parameters<typeof connect>[0] = {}) => connect({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem, ...extra });
 
 const alertsOf = (messages: MessageEvent[]): string[] =>
   messages.filter((m): m is Extract<MessageEvent, { kind: 'alert' }> => m.kind === 'alert').map((a) => `${a.direction} ${a.description}`);

@@ -29,7 +29,7 @@ afterAll(async () => {
 async function hostile(): Promise<{ conn: TlsConn; write: (bytes: Uint8Array) => Promise<void>; forge: RecordForge }> {
   const tcp = await Deno.connect({ hostname: '127.0.0.1', port });
   const lines: string[] = [];
-  const conn = await connect({ conn: tcp, servername: 'localhost', ca: pki.rootPem, keylog: (line) => lines.push(line) });
+  const conn = await connect({ conn: tcp, servername: 'localhost', caCerts: pki.rootPem, keylog: (line) => lines.push(line) });
   const suite = CipherSuite[conn.negotiated!.cipherSuite as keyof typeof CipherSuite];
   const write = async (bytes: Uint8Array): Promise<void> => {
     for (let at = 0; at < bytes.length; ) at += await tcp.write(bytes.subarray(at));
@@ -50,7 +50,7 @@ async function alertOf(conn: TlsConn): Promise<TlsError> {
 }
 
 async function goodClient(): Promise<string> {
-  const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+  const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem });
   await conn.write(text('served'));
   const got = str(await readExactly(conn, 6));
   await conn.close();

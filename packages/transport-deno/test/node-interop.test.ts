@@ -38,7 +38,7 @@ describe('rxtls on Deno <-> rxtls on Node', () => {
     await node.stdout.until(() => linesOf(node!).length > 0, 'the Node server to listen', 30_000);
     const port = linesOf(node)[0]!['port'] as number;
 
-    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'] });
+    const conn = await connect({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem, cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'] });
     expect(conn.negotiated).toMatchObject({ cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256', signatureScheme: 'ecdsa_secp384r1_sha384' });
     const up = randomBytes(MiB);
     const [echoed] = await Promise.all([readExactly(conn, MiB), conn.write(up)]);

@@ -27,7 +27,7 @@ afterAll(async () => {
   await listener?.finished;
 });
 
-const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem });
 
 describe('handshake timeouts', () => {
   it('a client whose server accepts TCP and says nothing fails with HandshakeTimeoutError; so does a server whose client stays silent', async () => {
@@ -60,15 +60,15 @@ describe('handshake timeouts', () => {
 });
 
 describe('trust and verification', () => {
-  it('no `ca`: a UsageError that says why (Deno lists no roots) before any socket opens', async () => {
+  it('no `caCerts`: a UsageError that says why (Deno lists no roots) before any socket opens', async () => {
     const err = await connect({ hostname: '127.0.0.1', port: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toMatch(/no default trust store.*`ca`.*rejectUnauthorized: false/);
+    expect((err as Error).message).toMatch(/no default trust store.*`caCerts`.*rejectUnauthorized: false/);
   });
 
   it('bad option combinations are UsageErrors: cert without key, no port', async () => {
     expect(await connect({ ...base(1), cert: pki.client.certPem }).catch((e: unknown) => e)).toBeInstanceOf(UsageError);
-    expect(await connect({ ca: pki.rootPem }).catch((e: unknown) => e)).toBeInstanceOf(UsageError);
+    expect(await connect({ caCerts: pki.rootPem }).catch((e: unknown) => e)).toBeInstanceOf(UsageError);
     expect(() => listen({ port: 0, cert: pki.servers.p256.certPem }, () => undefined)).toThrow(UsageError);
   });
 
@@ -173,7 +173,7 @@ describe('observing', () => {
 describe('the connection underneath', () => {
   it('conn: TLS over a Deno.Conn opened elsewhere', async () => {
     const tcp = await Deno.connect({ hostname: '127.0.0.1', port: echoPort });
-    const conn = await connect({ conn: tcp, servername: 'localhost', ca: pki.rootPem });
+    const conn = await connect({ conn: tcp, servername: 'localhost', caCerts: pki.rootPem });
     await conn.write(text('wrapped'));
     expect(str(await readExactly(conn, 7))).toBe('wrapped');
     expect(await conn.close()).toEqual({ clean: true });

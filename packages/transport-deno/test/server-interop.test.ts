@@ -92,7 +92,7 @@ describe('Deno.connectTls (rustls) -> rxtls server on Deno', () => {
   });
 
   it('ALPN: we pick by our preference among what rustls offers', async () => {
-    const { port, seen } = startServer('p256', { ALPNProtocols: ['h2', 'http/1.1'] });
+    const { port, seen } = startServer('p256', { alpnProtocols: ['h2', 'http/1.1'] });
     const client = await Deno.connectTls({ hostname: '127.0.0.1', port, caCerts: [pki.rootPem], alpnProtocols: ['http/1.1', 'h2'] });
     expect((await client.handshake()).alpnProtocol).toBe('h2');
     await client.write(text('ping'));
@@ -141,7 +141,7 @@ describe('openssl s_client -> rxtls server on Deno', () => {
   });
 
   it('ALPN and a client certificate (clientAuth required): s_client -alpn -cert -key', async () => {
-    const { port, seen } = startServer('ed25519', { ALPNProtocols: ['rxtls-test'], clientAuth: { ca: pki.rootPem } });
+    const { port, seen } = startServer('ed25519', { alpnProtocols: ['rxtls-test'], clientAuth: { ca: pki.rootPem } });
     const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', pki.rootPath, '-servername', 'localhost', '-verify_return_error', '-alpn', 'rxtls-test', '-cert', pki.client.certPath, '-key', pki.client.keyPath, '-cert_chain', pki.intermediatePath]);
     await child.write('echo me\n');
     await child.stdout.until(() => child.stdout.text().includes('echo me'), 'the echo');

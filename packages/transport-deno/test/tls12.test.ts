@@ -25,7 +25,7 @@ beforeAll(async () => {
   pki = await getTestPki();
 });
 
-const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
+const base = (port: number) => ({ hostname: '127.0.0.1', port, servername: 'localhost', caCerts: pki.rootPem });
 
 describe('rxtls client on Deno -> openssl s_server -tls1_2', () => {
   const servers: OpensslServer[] = [];
