@@ -5,7 +5,6 @@ import { Duplex } from 'node:stream';
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import { AsyncSubject, Observable } from 'rxjs';
 import {
-  CertificateError,
   TlsConnection,
   TlsStream,
   clientConfigFrom,
@@ -23,7 +22,8 @@ import {
 } from '@rxtls/core';
 import { connectionConfig, sharedContext, type ResolvedConfig } from './contexts.ts';
 import type { ConnectionOptions } from './options.ts';
-import { authorizationCode, peerCertificateObject } from './peer-certificate.ts';
+import { authorizationCode, withNodeCode } from './error-codes.ts';
+import { peerCertificateObject } from './peer-certificate.ts';
 import { withReadBuffer } from '../node-readiness.ts';
 import { StreamPort } from './stream-port.ts';
 import { webStreamsOf, type WebStreamPair } from './web-streams.ts';
@@ -156,10 +156,12 @@ export class TlsSocket extends Duplex {
     this.keylog$ = this.tls.keylog$;
     this.close$ = this.closeSubject.asObservable();
     this.data$ = this.dataObservable();
+    // node:tls's `code` on the failure before anyone else sees it (this subscription is the first).
+    this.tls.handshake$.subscribe({ error: (err: unknown) => withNodeCode(err) });
     // A failure ends the socket at once, even when nobody reads ('error', `established` and
     // handshake$ all carry the same object).
     this.tls.close$.subscribe(({ error }) => {
-      if (error !== undefined && !this.destroyed) this.destroy(error);
+      if (error !== undefined && !this.destroyed) this.destroy(withNodeCode(error));
     });
     this.keylogEvent();
 
@@ -171,7 +173,7 @@ export class TlsSocket extends Duplex {
         // the peer's close_notify or a truncation is noticed even before the user reads.
         if (!this.destroyed) this.read(0);
       },
-      (err: unknown) => this.destroy(asError(err)),
+      (err: unknown) => this.destroy(withNodeCode(asError(err))),
     );
   }
 
@@ -364,16 +366,22 @@ export class TlsSocket extends Duplex {
         if (!this.push(chunk)) return;
       }
     } catch (err) {
-      this.destroy(asError(err));
+      this.destroy(withNodeCode(asError(err)));
     }
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.send(asBytes(chunk)).then(() => callback(), callback);
+    this.send(asBytes(chunk)).then(
+      () => callback(),
+      (err: unknown) => callback(withNodeCode(asError(err))),
+    );
   }
 
   override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
-    this.send(Buffer.concat(chunks.map((c) => c.chunk))).then(() => callback(), callback);
+    this.send(Buffer.concat(chunks.map((c) => c.chunk))).then(
+      () => callback(),
+      (err: unknown) => callback(withNodeCode(asError(err))),
+    );
   }
 
   /** Resolves when the engine has taken every byte and the transport accepted the records. */
@@ -385,8 +393,11 @@ export class TlsSocket extends Duplex {
   /** end(): close_notify, then the transport's write side is ended (TCP FIN); reading goes on. */
   override _final(callback: (error?: Error | null) => void): void {
     this.established.then(
-      () => this.tls.shutdown().then(() => callback(), callback),
-      (err: unknown) => callback(asError(err)),
+      () => this.tls.shutdown().then(
+        () => callback(),
+        (err: unknown) => callback(withNodeCode(asError(err))),
+      ),
+      (err: unknown) => callback(withNodeCode(asError(err))),
     );
   }
 
@@ -409,7 +420,7 @@ export class TlsSocket extends Duplex {
     const failure = this.tls.authorizationError;
     if (failure !== null) {
       this.authorizationCause = failure;
-      this.authorizationError = failure instanceof CertificateError ? authorizationCode(failure) : ((failure as { code?: string }).code ?? failure.message);
+      this.authorizationError = authorizationCode(failure);
     }
     this.servername = this.tls.servername;
     this.alpnProtocol = this.tls.alpnProtocol;
