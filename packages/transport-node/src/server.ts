@@ -102,7 +102,7 @@ export class TlsServer extends Server {
         ...(o.trace !== undefined ? { trace: o.trace } : {}),
         ...(o.handshakeTimeout !== undefined ? { handshakeTimeout: o.handshakeTimeout } : {}),
       },
-      { context: this.context },
+      { context: this.context, server: this },
     );
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));

@@ -33,6 +33,13 @@ const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(Strin
 
 type TlsStreamAuthorize = (negotiated: NegotiatedParameters) => Promise<void>;
 
+/** `getEphemeralKeyInfo()` per group, as node:tls reports them (OpenSSL's names and sizes in bits). */
+const EPHEMERAL_KEY_INFO: Readonly<Record<string, { type: string; name: string; size: number }>> = {
+  x25519: { type: 'ECDH', name: 'X25519', size: 253 },
+  secp256r1: { type: 'ECDH', name: 'prime256v1', size: 256 },
+  secp384r1: { type: 'ECDH', name: 'secp384r1', size: 384 },
+};
+
 /** `keylog: true` on Node: append to the file named by `SSLKEYLOGFILE` (created 0600: the lines are secrets). */
 function keylogFile(): ((line: string) => void) | undefined {
   const file = process.env['SSLKEYLOGFILE'];
@@ -47,6 +54,8 @@ function keylogFile(): ((line: string) => void) | undefined {
  */
 export interface ServerRole {
   readonly context: TlsServerContext;
+  /** The server that accepted the connection (`socket.server`, as on node:tls; http2's `allowHTTP1` reads it). */
+  readonly server?: unknown;
 }
 
 /** Members of `net.Socket` that are passed through when the transport has them. */
@@ -84,6 +93,8 @@ export class TlsSocket extends Duplex {
   servername: string | undefined;
   /** 'client' for {@link connect}'s sockets, 'server' for those a `TlsServer` accepted. */
   readonly role: 'client' | 'server';
+  /** Server side: the `TlsServer` that accepted this connection (as `tls.TLSSocket#server`); undefined on a client. */
+  readonly server: unknown;
 
   /** Resolves with what was negotiated, after 'secureConnect'; rejects with the error that ended the handshake. */
   readonly established: Promise<NegotiatedParameters>;
@@ -112,12 +123,15 @@ export class TlsSocket extends Duplex {
   private readonly closeSubject = new AsyncSubject<CloseInfo>();
   private readonly undo: (() => void)[] = [];
   private reading = false;
+  private plaintextRead = 0;
+  private plaintextWritten = 0;
   private webPair: WebStreamPair | undefined;
 
   /** A client socket (use {@link connect}); with `server`, the server side of an accepted `options.socket`. */
   constructor(options: ConnectionOptions, server?: ServerRole) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { readableHighWaterMark: options.highWaterMark } : {}) });
     this.role = server ? 'server' : 'client';
+    this.server = server?.server;
     let authorize: TlsStreamAuthorize | undefined;
     if (server) {
       if (options.socket === undefined) throw new UsageError('a server-side TlsSocket needs the accepted `socket`');
@@ -135,6 +149,7 @@ export class TlsSocket extends Duplex {
     if (typeof tcp.setNoDelay === 'function') tcp.setNoDelay(options.noDelay ?? true);
     if (options.timeout !== undefined && typeof tcp.setTimeout === 'function') tcp.setTimeout(options.timeout);
     this.forward('connect');
+    this.forward('ready'); // net.Socket's, right after 'connect'
     this.forward('timeout');
     let port!: StreamPort;
     this.tls = new TlsStream({
@@ -250,7 +265,24 @@ export class TlsSocket extends Duplex {
 
   // ------------------------------------------------------------------ TLS information
 
-  /** 'TLSv1.3' once established, else null. */
+  /** Whether the handshake resumed a session (a ticket or a session id), as `tls.TLSSocket#isSessionReused()`. */
+  isSessionReused(): boolean {
+    return this.connection.negotiated?.resumed === true;
+  }
+
+  /**
+   * The client's view of the key exchange, as `tls.TLSSocket#getEphemeralKeyInfo()`: `{ type:
+   * 'ECDH', name, size }` (OpenSSL's curve names); `{}` on a server or before the handshake; null
+   * once the socket is destroyed.
+   */
+  getEphemeralKeyInfo(): { type: string; name: string; size: number } | Record<string, never> | null {
+    if (this.destroyed) return null;
+    const group = this.connection.negotiated?.group;
+    if (this.role === 'server' || group === undefined) return {};
+    return EPHEMERAL_KEY_INFO[group] ?? {};
+  }
+
+  /** 'TLSv1.3' or 'TLSv1.2' once established, else null. */
   getProtocol(): string | null {
     return this.connection.negotiated?.version ?? null;
   }
@@ -294,6 +326,24 @@ export class TlsSocket extends Duplex {
   get localPort(): number | undefined {
     return (this.transport as SocketLike).localPort;
   }
+  /** Decrypted bytes received (as `tls.TLSSocket#bytesRead`, which counts application data, not records). */
+  get bytesRead(): number {
+    return this.plaintextRead;
+  }
+  /** Application bytes written (as `tls.TLSSocket#bytesWritten`). */
+  get bytesWritten(): number {
+    return this.plaintextWritten;
+  }
+  /** True until the transport is connected (`net.Socket#pending`). */
+  get pending(): boolean {
+    return (this.transport as { pending?: boolean }).pending ?? false;
+  }
+  /** `net.Socket#readyState` of the transport: 'opening', 'open', 'readOnly', 'writeOnly' or 'closed'. */
+  get readyState(): string {
+    if (this.destroyed) return 'closed';
+    return (this.transport as { readyState?: string }).readyState ?? 'open';
+  }
+
   /** True while the TCP connection is being opened (not during the TLS handshake), as on `net.Socket`. */
   get connecting(): boolean {
     return (this.transport as SocketLike).connecting ?? false;
@@ -363,6 +413,7 @@ export class TlsSocket extends Duplex {
           this.push(null);
           return;
         }
+        this.plaintextRead += chunk.length;
         if (!this.push(chunk)) return;
       }
     } catch (err) {
@@ -388,6 +439,7 @@ export class TlsSocket extends Duplex {
   private async send(data: Uint8Array): Promise<void> {
     await this.established;
     await this.tls.write(data);
+    this.plaintextWritten += data.length;
   }
 
   /** end(): close_notify, then the transport's write side is ended (TCP FIN); reading goes on. */
@@ -399,6 +451,12 @@ export class TlsSocket extends Duplex {
       ),
       (err: unknown) => callback(withNodeCode(asError(err))),
     );
+  }
+
+  /** 'close' carries `hadError`, as on net.Socket and tls.TLSSocket (a Duplex emits it without arguments). */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'close' && args.length === 0) return super.emit(event, this.errored !== null);
+    return super.emit(event, ...args);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
