@@ -1,14 +1,13 @@
-import { connectCommand } from './connect-command.ts';
+import { CONNECT_USAGE, connectCommand } from './connect-command.ts';
 import type { CliHost } from './host.ts';
-import { serveCommand } from './serve-command.ts';
-import { verifyCommand } from './verify.ts';
+import { SERVE_USAGE, serveCommand } from './serve-command.ts';
+import { VERIFY_USAGE, verifyCommand } from './verify.ts';
 
-/** The commands and their flags, as `rxtls --help` prints them. */
-export const USAGE = `usage: rxtls <command> [options]
-commands:
-  connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--insecure] [--keylog FILE] [--trace]
-  serve [--host ADDR] --port P --cert FILE --key FILE [--cert FILE --key FILE ...] [--alpn a,b] [--ca FILE --require-client-cert] [--www | --echo] [--keylog FILE] [--trace]
-  verify --ca ROOTS.pem [--untrusted INTERMEDIATES.pem] --chain LEAF.pem [--host NAME | --ip ADDR] [--time ISO8601] [--purpose serverAuth]`;
+/** The commands and their flags, as `rxtls --help` prints them (each command's own usage line). */
+export const USAGE = ['usage: rxtls <command> [options]', 'commands:', ...[CONNECT_USAGE, SERVE_USAGE, VERIFY_USAGE].map((line) => `  ${line.replace(/^usage: rxtls /, '')}`)].join('\n');
+
+/** `rxtls <command> --help` (or `-h`) prints the command's usage on stdout and exits 0. */
+const COMMAND_USAGE: Readonly<Record<string, string>> = { connect: CONNECT_USAGE, serve: SERVE_USAGE, verify: VERIFY_USAGE };
 
 const encoder = new TextEncoder();
 
@@ -18,6 +17,11 @@ const encoder = new TextEncoder();
  */
 export async function runCli(argv: readonly string[], host: CliHost): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    host.stdout(encoder.encode(`${usage}\n`));
+    return 0;
+  }
   switch (command) {
     case 'connect':
       return connectCommand(rest, host);

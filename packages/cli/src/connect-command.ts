@@ -5,7 +5,7 @@ import { describeError, describeFailure } from './errors.ts';
 import type { CliHost } from './host.ts';
 import { formatParameters, formatStep } from './timeline.ts';
 
-const USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--min-version V] [--max-version V] [--insecure] [--keylog FILE] [--trace] [--timeout SECONDS]';
+export const CONNECT_USAGE = 'usage: rxtls connect HOST:PORT [--servername N] [--ca FILE] [--cert FILE --key FILE] [--alpn a,b] [--groups g1,g2] [--ciphers s1,s2] [--min-version V] [--max-version V] [--insecure] [--keylog FILE] [--trace] [--timeout SECONDS]';
 
 const GROUP_ALIASES: Record<string, KeyExchangeGroup> = {
   x25519: 'x25519',
@@ -141,7 +141,7 @@ export async function connectCommand(argv: readonly string[], host: CliHost): Pr
   } catch (err) {
     if (!(err instanceof ArgsError)) throw err;
     host.stderr(`rxtls connect: ${err.message}`);
-    host.stderr(USAGE);
+    host.stderr(CONNECT_USAGE);
     return 2;
   }
   const { target, values, handshakeTimeout } = opts;

@@ -52,13 +52,18 @@ async function parseOptions(argv: readonly string[], host: Pick<CliHost, 'readFi
   if (certs.length !== keys.length) throw new ArgsError('give one --key for each --cert, in the same order');
   if (flags.www === true && flags.echo === true) throw new ArgsError('--www and --echo exclude each other');
   if (flags['require-client-cert'] === true && flags.ca === undefined) throw new ArgsError('--require-client-cert needs --ca FILE');
+  const alpn = flags.alpn?.split(',').map((s) => s.trim()).filter(Boolean);
+  // --www answers one HTTP/1.x request: offering h2 (or anything else) would let a client pick a
+  // protocol the page cannot be served over (curl with h2 then fails).
+  const unanswerable = flags.www === true ? (alpn ?? []).filter((p) => p !== 'http/1.1' && p !== 'http/1.0') : [];
+  if (unanswerable.length > 0) throw new ArgsError(`--www answers HTTP/1.1 only: --alpn may not offer ${unanswerable.join(', ')}`);
   const certificates: ServerCertificate[] = [];
   for (const [i, file] of certs.entries()) certificates.push({ chain: await readTextFile(host, '--cert', file), key: await readTextFile(host, '--key', keys[i]!) });
   return {
     host: flags.host ?? '127.0.0.1',
     port,
     certificates,
-    alpn: flags.alpn?.split(',').map((s) => s.trim()).filter(Boolean),
+    alpn,
     mode: flags.www === true ? 'www' : flags.echo === true ? 'echo' : 'print',
     keylog: flags.keylog,
     trace: flags.trace === true,

@@ -28,7 +28,7 @@ const encoder = new TextEncoder();
 /** An IPv4 or IPv6 address in text form (no brackets), as `--ip` takes it. */
 const isIpAddress = (text: string): boolean => !text.startsWith('[') && parseIpAddress(text) !== undefined;
 
-const USAGE =
+export const VERIFY_USAGE =
   'usage: rxtls verify --ca ROOTS.pem [--untrusted INTERMEDIATES.pem] --chain LEAF.pem [--host NAME | --ip ADDR] [--time ISO8601] [--purpose serverAuth|clientAuth|any]';
 
 const FLAGS = {
@@ -114,7 +114,7 @@ export async function verifyCommand(argv: readonly string[], host: VerifyHost, d
   try {
     request = parseRequest(argv);
     if (request === 'help') {
-      io.stdout(USAGE);
+      io.stdout(VERIFY_USAGE);
       return 0;
     }
     anchors = await readCertificates(host, request.caFiles, '--ca');
@@ -122,7 +122,7 @@ export async function verifyCommand(argv: readonly string[], host: VerifyHost, d
   } catch (e) {
     if (!(e instanceof ArgsError)) throw e;
     io.stderr(`rxtls verify: ${e.message}`);
-    io.stderr(USAGE);
+    io.stderr(VERIFY_USAGE);
     return 2;
   }
 
@@ -135,7 +135,7 @@ export async function verifyCommand(argv: readonly string[], host: VerifyHost, d
       return 1;
     }
     io.stderr(`rxtls verify: --chain ${request.chainFile}: ${describeError(e)}`);
-    io.stderr(USAGE);
+    io.stderr(VERIFY_USAGE);
     return 2;
   }
 
@@ -160,7 +160,7 @@ export async function verifyCommand(argv: readonly string[], host: VerifyHost, d
     }
     if (e instanceof UsageError) {
       io.stderr(`rxtls verify: ${e.message}`);
-      io.stderr(USAGE);
+      io.stderr(VERIFY_USAGE);
       return 2;
     }
     throw e;
