@@ -176,7 +176,9 @@ export class TlsSocket extends Duplex {
     // A failure ends the socket at once, even when nobody reads ('error', `established` and
     // handshake$ all carry the same object).
     this.tls.close$.subscribe(({ error }) => {
-      if (error !== undefined && !this.destroyed) this.destroy(withNodeCode(error));
+      if (error === undefined) return;
+      withNodeCode(error); // before `established`, reads and writes hand it on: it is the same object
+      if (!this.destroyed) this.destroy(error);
     });
     this.keylogEvent();
 
@@ -188,7 +190,7 @@ export class TlsSocket extends Duplex {
         // the peer's close_notify or a truncation is noticed even before the user reads.
         if (!this.destroyed) this.read(0);
       },
-      (err: unknown) => this.destroy(withNodeCode(asError(err))),
+      (err: unknown) => this.destroy(asError(err)),
     );
   }
 
@@ -417,22 +419,16 @@ export class TlsSocket extends Duplex {
         if (!this.push(chunk)) return;
       }
     } catch (err) {
-      this.destroy(withNodeCode(asError(err)));
+      this.destroy(asError(err));
     }
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.send(asBytes(chunk)).then(
-      () => callback(),
-      (err: unknown) => callback(withNodeCode(asError(err))),
-    );
+    this.send(asBytes(chunk)).then(() => callback(), callback);
   }
 
   override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
-    this.send(Buffer.concat(chunks.map((c) => c.chunk))).then(
-      () => callback(),
-      (err: unknown) => callback(withNodeCode(asError(err))),
-    );
+    this.send(Buffer.concat(chunks.map((c) => c.chunk))).then(() => callback(), callback);
   }
 
   /** Resolves when the engine has taken every byte and the transport accepted the records. */
@@ -445,11 +441,8 @@ export class TlsSocket extends Duplex {
   /** end(): close_notify, then the transport's write side is ended (TCP FIN); reading goes on. */
   override _final(callback: (error?: Error | null) => void): void {
     this.established.then(
-      () => this.tls.shutdown().then(
-        () => callback(),
-        (err: unknown) => callback(withNodeCode(asError(err))),
-      ),
-      (err: unknown) => callback(withNodeCode(asError(err))),
+      () => this.tls.shutdown().then(() => callback(), callback),
+      (err: unknown) => callback(asError(err)),
     );
   }
 
