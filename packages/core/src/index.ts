@@ -10,7 +10,7 @@ export type { TlsVersionName, CipherSuite12Name } from './handshake/versions.ts'
 export type { HandshakeEvent, HandshakeStep, MessageEvent, NegotiatedParameters, SessionTicket, SessionTicketInfo, EngineEvent } from './handshake/events.ts';
 export { TlsConnection, type ConnectionPhase } from './engine/connection.ts';
 export { TlsClientContext, createClientConnection, type ConnectionOptions } from './engine/context.ts';
-export { clientConfigFrom, serverConfigFrom, type ContextOptions, type ClientContextOptions, type ServerContextOptions, type AlpnInput } from './engine/transport-options.ts';
+export { clientConfigFrom, serverConfigFrom, given, type ContextOptions, type ClientContextOptions, type ServerContextOptions, type AlpnInput } from './engine/transport-options.ts';
 export { SslError } from './engine/ssl-error.ts';
 export { TransportError, HandshakeTimeoutError } from './engine/transport-error.ts';
 export * as limits from './record/limits.ts';
@@ -46,4 +46,4 @@ export { channelStream } from './stream/channel-stream.ts';
 export { webStreamChannel, type ByteChannel } from './stream/byte-channel.ts';
 export { readableOf, writableOf, dataOf, type StreamSource, type WebStreamPair } from './stream/web-streams.ts';
 export { keylogSink, traceSink, type KeylogOption, type TraceOption } from './stream/sinks.ts';
-export { clientSide, clientSideConfig, serverSideConfig, given, type ClientSide, type ClientSideOptions } from './stream/client-side.ts';
+export { clientSide, clientSideConfig, serverSideConfig, type ClientSide, type ClientSideOptions } from './stream/client-side.ts';

@@ -148,6 +148,6 @@ function sharedFields(options: ContextOptions): Pick<ClientConfig & ServerConfig
 }
 
 /** `{ [key]: value }` when value is defined, else `{}` (for exactOptionalPropertyTypes). */
-function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+export function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

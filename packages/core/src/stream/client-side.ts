@@ -1,6 +1,6 @@
 import { TlsClientContext } from '../engine/context.ts';
 import type { TlsConnection } from '../engine/connection.ts';
-import { clientConfigFrom, serverConfigFrom, type ClientContextOptions, type ServerContextOptions } from '../engine/transport-options.ts';
+import { clientConfigFrom, given, serverConfigFrom, type ClientContextOptions, type ServerContextOptions } from '../engine/transport-options.ts';
 import { webCryptoProvider } from '../crypto/webcrypto/index.ts';
 import { UsageError } from '../errors/tls-error.ts';
 import { verifyServerChain } from '../handshake/client13/verify-server-chain.ts';
@@ -40,11 +40,6 @@ export interface ClientSideOptions extends ClientContextOptions {
   readonly ticketStore?: TicketStore | false;
   /** Use this context (shared trust anchors, ticket store, ...) instead of one built from the options above. */
   readonly context?: TlsClientContext;
-}
-
-/** `{ [key]: value }` when value is defined, else `{}` (for exactOptionalPropertyTypes). */
-export function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /**
